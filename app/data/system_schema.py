@@ -1,0 +1,123 @@
+"""The application's own tables: users, tokens, import runs, snapshots, settings, audit."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.data.schema import ID, MONEY, TEXT, TS, metadata
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("user_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", TEXT),
+    sa.Column("email", TEXT),
+    sa.Column("role", sa.String(16), nullable=False),
+    # A plain column, not an FK: a user may be created before their rep is imported.
+    sa.Column("rep_id", ID, index=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("locale", sa.String(8), nullable=False, server_default="en"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Bumped on password reset/deactivation so existing sessions stop being valid.
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_login_at", TS),
+    sa.Column("password_changed_at", TS),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("token_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.user_id"), nullable=False, index=True),
+    sa.Column("name", TEXT, nullable=False),
+    # SHA-256 of the token; the token itself is shown once and never stored.
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_used_at", TS),
+    sa.Column("revoked_at", TS),
+)
+
+import_runs = sa.Table(
+    "import_runs", metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", TS, nullable=False, index=True),
+    sa.Column("finished_at", TS),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("source", sa.String(1024), nullable=False),
+    sa.Column("preset", sa.String(32)),
+    sa.Column("dry_run", sa.Boolean, nullable=False, server_default=sa.false()),
+    # running | succeeded | partial (some rows rejected) | failed
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text),
+    sa.Column("duration_seconds", sa.Float),
+    sa.Column("rows_read", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_rejected", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("data_version", sa.Integer),
+)
+
+import_files = sa.Table(
+    "import_files", metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), primary_key=True),
+    sa.Column("table_name", sa.String(64), primary_key=True),
+    sa.Column("file_name", sa.String(1024), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("inserted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rejected", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("message", sa.Text),
+)
+
+rejected_rows = sa.Table(
+    "rejected_rows", metadata,
+    sa.Column("rejection_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), nullable=False, index=True),
+    sa.Column("table_name", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.String(1024), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("column_name", sa.String(128)),
+    sa.Column("reason", sa.Text, nullable=False),
+    # The row exactly as read (JSON object of header → text), so nothing is lost.
+    sa.Column("raw", sa.Text, nullable=False),
+)
+
+pipeline_snapshots = sa.Table(
+    "pipeline_snapshots", metadata,
+    sa.Column("snapshot_date", sa.Date, primary_key=True),
+    sa.Column("opportunity_id", ID, primary_key=True, index=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), nullable=False),
+    sa.Column("owner_rep_id", ID, nullable=False, index=True),
+    sa.Column("stage", TEXT, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("expected_close_date", sa.Date),
+    sa.Column("forecast_category", sa.String(16)),
+)
+
+settings = sa.Table(
+    "settings", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("updated_by", sa.String(64)),
+)
+
+# One row: bumped by every import and settings change; caches key on it.
+data_version = sa.Table(
+    "data_version", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("changed_at", TS, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", TS, nullable=False, index=True),
+    sa.Column("actor", sa.String(64)),
+    sa.Column("role", sa.String(16)),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("event", sa.String(64), nullable=False, index=True),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("details", sa.Text),  # JSON, never secrets
+)

@@ -1,0 +1,115 @@
+"""Write validated rows: bulk copy into a staging table, then upsert with set-based SQL.
+
+Runs inside the caller's transaction, so a file loads whole or not at all.
+Keyed tables upsert by key and only touch rows whose values differ; child sets
+(lines, stage history) replace a parent's rows only when its set has changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from app.data.schema import CRM_TABLES
+from etl import bulk
+from etl.contract import TableSpec
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def fetch_keys(conn: Connection, table: str, column: str) -> set:
+    """Every value of a key column, for reference checks."""
+    col = CRM_TABLES[table].c[column]
+    return set(conn.execute(sa.select(col).where(col.is_not(None))).scalars())
+
+
+def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=None) -> Counts:
+    """Upsert `good` (typed contract columns) into the spec's table; returns row counts."""
+    target = CRM_TABLES[spec.name]
+    if good.empty:
+        return Counts()
+    if not fetch_keys_exist(conn, target):
+        # First load: nothing to compare with, so skip staging and write straight in.
+        bulk.copy_rows(conn, target, good, progress)
+        return Counts(inserted=len(good))
+    staging = bulk.create_staging(conn, target, spec.column_names)
+    try:
+        bulk.copy_rows(conn, staging, good, progress)
+        if spec.parent:
+            return _replace_child_sets(conn, spec, target, staging)
+        return _upsert(conn, spec, target, staging, len(good))
+    finally:
+        staging.drop(conn)
+
+
+def fetch_keys_exist(conn: Connection, table: sa.Table) -> bool:
+    """Whether the table holds any row at all."""
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
+
+
+def _key_match(spec: TableSpec, target: sa.Table, staging: sa.Table):
+    # Optional key columns (e.g. a spend row without territory) match NULL to NULL.
+    return sa.and_(*[
+        (target.c[k] == staging.c[k]) if spec.col(k).required
+        else target.c[k].is_not_distinct_from(staging.c[k]) for k in spec.key])
+
+
+def _upsert(conn, spec: TableSpec, target, staging, total: int) -> Counts:
+    match = _key_match(spec, target, staging)
+    values = [c for c in spec.column_names if c not in spec.key]
+    differs = sa.or_(*[target.c[c].is_distinct_from(staging.c[c]) for c in values])
+    absent = ~sa.exists(sa.select(sa.literal(1)).select_from(target).where(match))
+    inserted = conn.execute(sa.select(sa.func.count()).select_from(staging).where(absent)).scalar()
+    updated = conn.execute(sa.select(sa.func.count()).select_from(
+        staging.join(target, match)).where(differs)).scalar() if values else 0
+    if updated:
+        conn.execute(target.update().where(match, differs).values({c: staging.c[c] for c in values}))
+    if inserted:
+        columns = spec.column_names
+        conn.execute(target.insert().from_select(
+            columns, sa.select(*[staging.c[c] for c in columns]).where(absent)))
+    return Counts(inserted, updated, total - inserted - updated)
+
+
+def _replace_child_sets(conn, spec: TableSpec, target, staging) -> Counts:
+    parent = spec.parent
+    changed = _changed_parents(conn, spec, target, staging)
+    had_rows = sa.exists(sa.select(sa.literal(1)).select_from(target).where(
+        target.c[parent] == staging.c[parent]))
+    in_changed = staging.c[parent].in_(sa.select(changed.c[parent]))
+    count = lambda *where: conn.execute(  # noqa: E731
+        sa.select(sa.func.count()).select_from(staging).where(*where)).scalar()
+    updated, inserted, total = count(in_changed, had_rows), count(in_changed, ~had_rows), count()
+    conn.execute(target.delete().where(target.c[parent].in_(sa.select(changed.c[parent]))))
+    columns = spec.column_names
+    conn.execute(target.insert().from_select(
+        columns, sa.select(*[staging.c[c] for c in columns]).where(in_changed)))
+    changed.drop(conn)
+    return Counts(inserted, updated, total - inserted - updated)
+
+
+def _changed_parents(conn, spec: TableSpec, target, staging) -> sa.Table:
+    """Parents in the file whose set of child rows differs from the stored one."""
+    parent = spec.parent
+    same = sa.and_(target.c[parent] == staging.c[parent], *[
+        target.c[c].is_not_distinct_from(staging.c[c]) for c in spec.column_names if c != parent])
+    file_parents = sa.select(staging.c[parent])
+    new_row = sa.select(staging.c[parent]).where(
+        ~sa.exists(sa.select(sa.literal(1)).select_from(target).where(same)))
+    gone_row = sa.select(target.c[parent]).where(
+        target.c[parent].in_(file_parents),
+        ~sa.exists(sa.select(sa.literal(1)).select_from(staging).where(same)))
+    stored = sa.select(sa.func.count()).select_from(target).where(
+        target.c[parent] == staging.c[parent]).scalar_subquery()
+    recount = sa.select(staging.c[parent]).group_by(staging.c[parent]).having(
+        sa.func.count() != stored)
+    changed = bulk.create_temp(conn, "chg_" + spec.name, [sa.Column(parent, sa.String(64))])
+    conn.execute(changed.insert().from_select([parent], sa.union(new_row, gone_row, recount)))
+    return changed

@@ -1,0 +1,152 @@
+"""One import run: read → map (preset) → validate → load, file by file, and log it all.
+
+Each file loads in its own transaction: a crash or Ctrl-C mid-file leaves the
+database as it was before that file. The run itself is recorded first and
+finished last, so a failed run is visible in the history too.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from app.data.settings import bump_data_version, fetch_data_version, fetch_settings
+from etl import contract, load, runlog
+from etl.parse import ParseOptions
+from etl.plan import ImportPlan, plan_import
+from etl.progress import progress_bar
+from etl.validate import KnownKeys, validate
+
+
+@dataclass
+class FileReport:
+    table: str
+    file_name: str
+    sha256: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    status: str = "loaded"
+    message: str | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    dry_run: bool
+    status: str = "running"
+    message: str | None = None
+    files: list[FileReport] = field(default_factory=list)
+    rejections: list[tuple] = field(default_factory=list)   # (file, line, column, reason), first few
+    warnings: list[str] = field(default_factory=list)
+    duration: float = 0.0
+    data_version: int | None = None
+    snapshot_rows: int = 0
+
+    @property
+    def changed(self) -> int:
+        return sum(f.inserted + f.updated for f in self.files)
+
+
+FIRST_REJECTIONS = 20
+
+
+def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool = False,
+               actor: str = "cli", encoding: str | None = None, show_progress: bool = False,
+               today: date | None = None) -> RunReport:
+    """Import an export. Raises read.UnusableInput (before touching data) when it cannot be used."""
+    started = time.monotonic()
+    with engine.connect() as conn:
+        config = fetch_settings(conn)
+    plan = plan_import(engine, path, preset, encoding)
+    with engine.begin() as conn:
+        run_id = runlog.start_run(conn, actor, str(path), preset, dry_run)
+    report = RunReport(run_id, dry_run, warnings=list(plan.warnings))
+    options = ParseOptions(plan.decimal, plan.thousands, plan.date_order, config["org_timezone"])
+    day = today or datetime.now(ZoneInfo(config["org_timezone"])).date()
+    try:
+        _load_all(engine, plan, options, report, day, show_progress)
+    except BaseException as exc:
+        report.status = "failed"
+        report.message = "interrupted" if isinstance(exc, KeyboardInterrupt) else _one_line(exc)
+        _finish(engine, report, started)
+        raise
+    rejected = sum(f.rejected for f in report.files)
+    report.status = "partial" if rejected else "succeeded"
+    _finish(engine, report, started)
+    return report
+
+
+def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_progress) -> None:
+    with engine.connect() as conn:
+        known = KnownKeys(lambda table, column: load.fetch_keys(conn, table, column))
+        for table in contract.LOAD_ORDER:
+            if table in plan.tables:
+                _load_file(conn, plan, table, options, known, report, day, show_progress)
+
+
+def _load_file(conn, plan, table, options, known, report, day, show_progress) -> None:
+    spec = contract.spec(table)
+    source = plan.tables[table]
+    frame, raw = source.frames()
+    file = FileReport(table, source.name, source.sha256, read=len(frame) + len(source.ragged(raw)))
+    checked = validate(spec, frame, options, known)
+    rejected = pd.concat([checked.rejected, source.ragged(raw)]).sort_index()
+    file.rejected = len(rejected)
+    if conn.in_transaction():   # reference lookups autobegan a read transaction; end it
+        conn.rollback()
+    with progress_bar(len(checked.good), f"{table:<22}", show_progress) as bar:
+        tx = conn.begin()
+        try:
+            counts = load.load_table(conn, spec, checked.good, bar)
+            if not report.dry_run:
+                runlog.record_rejections(conn, report.run_id, table, source.name, rejected, raw)
+                runlog.record_file(conn, report.run_id, _with(file, counts))
+                if table == "opportunities":
+                    report.snapshot_rows = runlog.snapshot_open_pipeline(conn, report.run_id, day)
+        except BaseException:
+            tx.rollback()
+            raise
+        (tx.rollback if report.dry_run else tx.commit)()
+    if report.dry_run:
+        with conn.begin():
+            runlog.record_file(conn, report.run_id, _with(file, counts))
+    if spec.key:
+        known.add(f"{table}.{spec.key[0]}", checked.good[spec.key[0]])
+    report.files.append(file)
+    _remember(report, source.name, rejected)
+
+
+def _with(file: FileReport, counts: load.Counts) -> FileReport:
+    file.inserted, file.updated, file.unchanged = counts.inserted, counts.updated, counts.unchanged
+    file.status = "partial" if file.rejected else "loaded"
+    return file
+
+
+def _remember(report: RunReport, file_name: str, rejected: pd.DataFrame) -> None:
+    room = FIRST_REJECTIONS - len(report.rejections)
+    for line, row in rejected.head(max(room, 0)).iterrows():
+        report.rejections.append((file_name, int(line), row["column"], row["reason"]))
+
+
+def _finish(engine, report: RunReport, started: float) -> None:
+    report.duration = time.monotonic() - started
+    with engine.begin() as conn:
+        if not report.dry_run and report.changed:
+            report.data_version = bump_data_version(conn)
+        else:
+            report.data_version = fetch_data_version(conn)
+        runlog.finish_run(conn, report.run_id, report.status, report.message, report.duration,
+                          sum(f.read for f in report.files), sum(f.rejected for f in report.files),
+                          report.data_version)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
