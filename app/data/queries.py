@@ -43,3 +43,18 @@ def fetch_headline(conn: Connection, start: date, end: date) -> dict[str, str]:
         "pipeline value": f"{pipeline or 0:,.2f}",
         "leads created": f"{n_leads:,}",
     }
+
+
+def fetch_table_counts(conn: Connection) -> dict[str, int]:
+    """Rows per CRM table."""
+    from app.data.schema import CRM_TABLES
+    return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+            for name, table in CRM_TABLES.items()}
+
+
+def fetch_last_import(conn: Connection) -> dict | None:
+    """The newest import run that was not a dry run, as a dict of import_runs columns."""
+    from app.data.system_schema import import_runs
+    row = conn.execute(sa.select(import_runs).where(import_runs.c.dry_run.is_(False))
+                       .order_by(import_runs.c.run_id.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
