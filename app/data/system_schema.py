@@ -121,3 +121,36 @@ audit_log = sa.Table(
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("details", sa.Text),  # JSON, never secrets
 )
+
+# What the models write back (models/ trains them; the KPI layer reads them).
+model_runs = sa.Table(
+    "model_runs", metadata,
+    sa.Column("model_run_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("trained_at", TS, nullable=False),
+    sa.Column("train_start", sa.Date),
+    sa.Column("train_end", sa.Date),
+    sa.Column("metrics", sa.Text),      # JSON: the evaluation of this run
+    sa.Column("status", sa.String(16), nullable=False),
+)
+
+deal_scores = sa.Table(
+    "deal_scores", metadata,
+    sa.Column("opportunity_id", ID, primary_key=True),
+    sa.Column("win_probability", sa.Float, nullable=False),
+    sa.Column("model_run_id", sa.Integer, sa.ForeignKey("model_runs.model_run_id"), nullable=False),
+    sa.Column("scored_at", TS, nullable=False),
+)
+
+model_forecasts = sa.Table(
+    "model_forecasts", metadata,
+    sa.Column("forecast_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model_run_id", sa.Integer, sa.ForeignKey("model_runs.model_run_id"), nullable=False),
+    sa.Column("made_on", sa.Date, nullable=False),       # the forecast used data up to this day
+    sa.Column("month", sa.Date, nullable=False, index=True),
+    sa.Column("rep_id", ID, index=True),                 # NULL: the whole company
+    sa.Column("mean", MONEY, nullable=False),
+    sa.Column("mean_ci_lower", MONEY),
+    sa.Column("mean_ci_upper", MONEY),
+)

@@ -1,0 +1,3 @@
+"""Every KPI of the catalogue (docs/kpis.md), one module per group. Importing this
+package fills app.kpi.registry.KPIS."""
+from app.kpi.definitions import sales  # noqa: F401

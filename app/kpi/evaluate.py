@@ -1,0 +1,79 @@
+"""Answer a KPI question in the public JSON shape (CLI, API, exports all use this).
+
+Without a breakdown: {"from", "to", "values": {id: value}} (+ "compare": {id: value}).
+With `by`: {"from", "to", "by", "rows": [{by: group, id: value, …}]}, each row
+with its own "compare" when asked; table KPIs (funnel, …) are under "values".
+"""
+from __future__ import annotations
+
+import math
+
+from app.data.settings import fetch_settings
+from app.kpi.context import Ctx
+from app.kpi.query import KpiQuery, QueryError, Scope
+from app.kpi.registry import KPIS, TABLE
+
+
+def check_ids(ids, registry=KPIS) -> list[str]:
+    ids = [i.strip() for i in ids if i.strip()]
+    if not ids:
+        raise QueryError("name at least one KPI id")
+    unknown = registry.unknown(ids)
+    if unknown:
+        raise QueryError(f"unknown KPI id {unknown[0]!r}; valid ids: {', '.join(sorted(registry))}")
+    return list(dict.fromkeys(ids))
+
+
+def evaluate(conn, ids, query: KpiQuery, scope: Scope, registry=KPIS, settings=None) -> dict:
+    ids = check_ids(ids, registry)
+    settings = settings or fetch_settings(conn)
+    current = _compute(conn, ids, query, scope, registry, settings)
+    previous = None
+    if query.compare:
+        previous = _compute(conn, ids, query.shifted(query.compare), scope, registry, settings)
+    out = {"from": query.start.isoformat(), "to": query.end.isoformat()}
+    if query.by is None:
+        out["values"] = {i: current[i].get(None, registry[i].empty) for i in ids}
+        if previous is not None:
+            out["compare"] = {i: previous[i].get(None, registry[i].empty) for i in ids}
+        return out
+    scalar = [i for i in ids if registry[i].kind != TABLE]
+    out["by"] = query.by
+    out["rows"] = _rows(query.by, scalar, current, previous, registry)
+    tables = [i for i in ids if registry[i].kind == TABLE]
+    if tables:
+        out["values"] = {i: current[i].get(None) for i in tables}
+    return out
+
+
+def _compute(conn, ids, query, scope, registry, settings) -> dict:
+    ctx = Ctx(conn, query, scope, settings, registry)
+    return {i: {g: _clean(v) for g, v in ctx.value(i).items()} for i in ids}
+
+
+def _rows(by: str, ids, current, previous, registry) -> list[dict]:
+    groups = sorted({g for i in ids for g in current[i]} - {None}, key=lambda g: (str(type(g)), g))
+    rows = []
+    for g in groups:
+        row = {by: g, **{i: current[i].get(g, registry[i].empty) for i in ids}}
+        if previous is not None:
+            row["compare"] = {i: previous[i].get(g, registry[i].empty) for i in ids}
+        rows.append(row)
+    return rows
+
+
+def _clean(value):
+    """Plain JSON numbers: Decimal → float, NaN → None."""
+    if isinstance(value, list):
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return None if math.isnan(number) or math.isinf(number) else number
