@@ -32,7 +32,8 @@ class Joiner:
     def join(self, name: str, table, on_fn, outer: bool = False):
         if name not in self.done:
             alias = table.alias(name)
-            self.frm = self.frm.join(alias, on_fn(alias), isouter=outer)
+            on = on_fn(alias)   # first: it may add the joins it depends on
+            self.frm = self.frm.join(alias, on, isouter=outer)
             self.done[name] = alias
         return self.done[name]
 
