@@ -1,0 +1,54 @@
+"""The application factory: a Flask server with login, the JSON API and (later) the Dash app."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, jsonify
+
+from app.config import Config
+
+
+def create_app(config: Config | None = None, **overrides) -> Flask:
+    """Build a server. Tests pass a config; production reads the environment."""
+    from app import api
+    from app.auth import guard, routes
+    from app.data.engine import make_engine
+    from app.extensions import login_manager
+    from app.kpi.cache import make_cache
+
+    config = config or Config.from_env(**overrides)
+    server = Flask(__name__)
+    server.config.update(
+        SECRET_KEY=config.resolved_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=config.secure_cookies, REMEMBER_COOKIE_DURATION=timedelta(days=14),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12), TESTING=config.testing,
+    )
+    server.extensions["config"] = config
+    server.extensions["engine"] = make_engine(config.database_url)
+    server.extensions["kpi_cache"] = make_cache(config.redis_url)
+    login_manager.init_app(server)
+    login_manager.session_protection = "basic"
+    server.before_request(guard.require_login)
+    server.after_request(guard.no_store)
+    server.register_blueprint(routes.bp)
+    server.register_blueprint(api.bp)
+    server.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
+    _register_errors(server)
+    return server
+
+
+def _register_errors(server: Flask) -> None:
+    """No stack trace or SQL ever reaches a user."""
+    from werkzeug.exceptions import HTTPException
+
+    @server.errorhandler(HTTPException)
+    def http_error(exc):
+        return jsonify(error=exc.description or exc.name), exc.code
+
+    @server.errorhandler(Exception)
+    def unexpected(exc):
+        server.logger.exception("unhandled error")
+        return jsonify(error="Something went wrong on our side; it has been logged."), 500

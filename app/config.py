@@ -23,11 +23,37 @@ def default_database_url() -> str:
     return f"sqlite:///{var_dir() / 'sales.db'}"
 
 
+def embedded_secret_key() -> str:
+    """The embedded default's key: generated once, kept under var/ (owner-only)."""
+    path = var_dir() / "secret_key"
+    if not path.exists():
+        import secrets
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
 @dataclass
 class Config:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or default_database_url())
     redis_url: str | None = field(default_factory=lambda: os.environ.get("REDIS_URL") or None)
     environment: str = field(default_factory=lambda: os.environ.get("APP_ENV", "embedded"))
+    secret_key: str | None = field(default_factory=lambda: os.environ.get("SECRET_KEY") or None)
+    # Set when served over HTTPS (directly or behind a TLS-terminating proxy).
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get("SECURE_COOKIES", "") == "1")
+    testing: bool = False
+
+    def resolved_secret_key(self) -> str:
+        """Production refuses to start without a real key shared by every worker."""
+        if self.secret_key and self.secret_key not in ("dev", "changeme", "secret"):
+            return self.secret_key
+        if self.environment == "production":
+            raise ConfigError("SECRET_KEY must be set (the same value on every worker) in production")
+        return embedded_secret_key()
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":

@@ -9,11 +9,11 @@ import argparse
 import os
 import sys
 
-from app.cli import data, db, status, users
+from app.cli import data, db, kpi, status, users
 from app.config import Config
 from app.data.engine import make_engine
 
-GROUPS = (db, data, users, status)
+GROUPS = (db, data, users, kpi, status)
 
 
 class CliError(Exception):

@@ -10,7 +10,7 @@ from app.data import users as store
 
 def register(commands) -> None:
     parser = commands.add_parser("users", help="manage logins: create, list, set-role, link-rep, "
-                                 "reset-password, deactivate", description="Manage logins.")
+                                 "reset-password, deactivate, API tokens", description="Manage logins.")
     sub = parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     create = sub.add_parser("create", help="create a login", description=(
         "Create a login. Managers and reps must be linked to their rep (--rep-id). Without "
@@ -33,6 +33,19 @@ def register(commands) -> None:
     reset.add_argument("--password", help="the new password; prompted if '-'")
     reset.set_defaults(handler=reset_password)
     _one(sub, "deactivate", "disable a login and end its sessions", None, service.deactivate)
+    token = sub.add_parser("token-create", help="create an API token (printed once)",
+                           description="Create a personal API token for the JSON API. It is shown "
+                                       "once; only its hash is stored.")
+    token.add_argument("username")
+    token.add_argument("--name", default="API token", help="what the token is for")
+    token.set_defaults(handler=create_token)
+    listing = sub.add_parser("tokens", help="list a login's API tokens", description="List API tokens.")
+    listing.add_argument("username")
+    listing.set_defaults(handler=list_tokens)
+    revoke = sub.add_parser("token-revoke", help="revoke an API token", description="Revoke an API token.")
+    revoke.add_argument("username")
+    revoke.add_argument("token_id", type=int)
+    revoke.set_defaults(handler=revoke_token)
 
 
 def _one(sub, name: str, text: str, arg: str | None, action) -> None:
@@ -79,4 +92,33 @@ def list_users(_args, engine) -> int:
     for u in rows:
         print(f"{u['username']:<20} {u['role']:<10} {u['rep_id'] or '-':<12} {u['locale']:<6} "
               f"{'yes' if u['active'] else 'no'}")
+    return 0
+
+
+def create_token(args, engine) -> int:
+    from app.auth.tokens import create_token as make
+    with engine.begin() as conn:
+        token_id, token = make(conn, args.username, args.name, actor="cli")
+    print(f"token #{token_id} for {args.username} (shown once): {token}")
+    return 0
+
+
+def list_tokens(args, engine) -> int:
+    from app.data.tokens import fetch_tokens
+    with engine.connect() as conn:
+        user = store.fetch_user(conn, args.username)
+        if not user:
+            raise service.UserError(f"no user named {args.username!r}")
+        rows = fetch_tokens(conn, user["user_id"])
+    for t in rows:
+        state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "live"
+        print(f"#{t['token_id']:<5} {t['name']:<30} created {t['created_at']:%Y-%m-%d}  {state}")
+    return 0
+
+
+def revoke_token(args, engine) -> int:
+    from app.auth.tokens import revoke
+    with engine.begin() as conn:
+        revoke(conn, args.username, args.token_id, actor="cli")
+    print(f"token #{args.token_id} of {args.username} revoked")
     return 0

@@ -58,3 +58,9 @@ def fetch_last_import(conn: Connection) -> dict | None:
     row = conn.execute(sa.select(import_runs).where(import_runs.c.dry_run.is_(False))
                        .order_by(import_runs.c.run_id.desc()).limit(1)).mappings().first()
     return dict(row) if row else None
+
+
+def fetch_reporting_lines(conn: Connection) -> list[tuple[str, str | None]]:
+    """(rep_id, manager_rep_id) for every rep: the org chart scope is built from."""
+    from app.data.schema import reps
+    return [tuple(r) for r in conn.execute(sa.select(reps.c.rep_id, reps.c.manager_rep_id))]

@@ -11,7 +11,7 @@ import math
 from app.data.settings import fetch_settings
 from app.kpi.context import Ctx
 from app.kpi.query import KpiQuery, QueryError, Scope
-from app.kpi.registry import KPIS, TABLE
+from app.kpi.registry import COUNT, KPIS, TABLE
 
 
 def check_ids(ids, registry=KPIS) -> list[str]:
@@ -48,7 +48,7 @@ def evaluate(conn, ids, query: KpiQuery, scope: Scope, registry=KPIS, settings=N
 
 def _compute(conn, ids, query, scope, registry, settings) -> dict:
     ctx = Ctx(conn, query, scope, settings, registry)
-    return {i: {g: _clean(v) for g, v in ctx.value(i).items()} for i in ids}
+    return {i: {g: _clean(v, registry[i].unit) for g, v in ctx.value(i).items()} for i in ids}
 
 
 def _rows(by: str, ids, current, previous, registry) -> list[dict]:
@@ -62,18 +62,15 @@ def _rows(by: str, ids, current, previous, registry) -> list[dict]:
     return rows
 
 
-def _clean(value):
-    """Plain JSON numbers: Decimal → float, NaN → None."""
-    if isinstance(value, list):
-        return value
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
+def _clean(value, unit: str):
+    """Plain JSON numbers, the same on every database: counts as int, the rest as float
+    (SQLite sums whole amounts to int, PostgreSQL to Decimal); NaN → None."""
+    if isinstance(value, (list, bool, str)) or value is None:
         return value
     try:
         number = float(value)
     except (TypeError, ValueError):
         return value
-    return None if math.isnan(number) or math.isinf(number) else number
+    if math.isnan(number) or math.isinf(number):
+        return None
+    return int(number) if unit == COUNT and number.is_integer() else number

@@ -31,7 +31,9 @@ class Kpi:
     @property
     def empty(self):
         """The value of a group with no rows: 0 for sums and counts, else undefined."""
-        return 0 if self.additive else None
+        if not self.additive:
+            return None
+        return 0 if self.unit == COUNT else 0.0
 
 
 class Registry(dict):

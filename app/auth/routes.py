@@ -1,0 +1,81 @@
+"""Login and logout: plain Flask views (not Dash callbacks), per docs/security.md.
+
+One generic error message; unknown users cost a hash check too (no timing
+oracle); the session is cleared and renewed at login; the form carries a CSRF
+token; `next` may only be a local path.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, request, session
+from flask_login import current_user, login_user, logout_user
+
+from app.auth.passwords import needs_rehash, verify_password
+from app.auth.session import User, engine
+from app.data import users as store
+from app.data.audit import record_event
+
+bp = Blueprint("auth", __name__)
+GENERIC_ERROR = "Wrong username or password."
+
+
+def safe_next(target: str | None) -> str:
+    """A relative path on this site, else the home page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ch in target for ch in "\r\n\t") or ":" in target.split("?", 1)[0]:
+        return "/"
+    return target
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description="The form expired; reload the page and try again.")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(target)
+        return render_template("login.html", csrf_token=csrf_token(), next=target, error=None)
+    check_csrf()
+    username = request.form.get("username", "").strip()[:64]
+    password = request.form.get("password", "")[:1024]
+    with engine().begin() as conn:
+        row = store.fetch_user(conn, username)
+        ok = verify_password(row["password_hash"] if row else None, password) and row["active"]
+        record_event(conn, "login" if ok else "login_failed", actor=username or None,
+                     role=row["role"] if ok else None, ip=request.remote_addr,
+                     outcome="success" if ok else "failure")
+        if ok:
+            if needs_rehash(row["password_hash"]):
+                from app.auth.passwords import _hasher
+                store.update_user(conn, username, password_hash=_hasher.hash(password))
+            store.update_user(conn, username, last_login_at=store.utcnow())
+    if not ok:
+        return render_template("login.html", csrf_token=csrf_token(), next=target,
+                               error=GENERIC_ERROR), 401
+    session.clear()   # a fresh session: no fixation
+    login_user(User(row), remember=request.form.get("remember") == "on")
+    return redirect(target)
+
+
+@bp.route("/logout", methods=["POST", "GET"])
+def logout():
+    if current_user.is_authenticated:
+        with engine().begin() as conn:
+            record_event(conn, "logout", actor=current_user.username, role=current_user.role,
+                         ip=request.remote_addr)
+    logout_user()
+    session.clear()
+    return redirect("/login")
