@@ -58,7 +58,8 @@ def median(ctx, subject: str, time_col: str | None, value, where=None, kpi_id: s
         sa.func.row_number().over(partition_by=rows.c[GROUP], order_by=rows.c.v).label("rn"),
         sa.func.count().over(partition_by=rows.c[GROUP]).label("n")).subquery()
     middle = sa.select(ranked.c[GROUP], sa.func.avg(ranked.c.v)).where(
-        ranked.c.rn.in_([(ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2])).group_by(ranked.c[GROUP])
+        # `//`: SQLAlchemy's `/` is true division, which for an even count would keep only one row.
+        ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])).group_by(ranked.c[GROUP])
     result = {g: float(v) for g, v in ctx.conn.execute(middle).all()}
     if ctx.query.by is None:
         return {None: result.get(0)}
