@@ -17,7 +17,7 @@ def render_run(report) -> str:
         total = totals[-1]
         lines += ["", f"first rejections (of {total:,}; all are in the rejected-rows table, "
                       f"run {report.run_id}):"]
-        lines += [f"  {file}:{line}  {column or '-'}: {reason}"
+        lines += [f"  {file}:{line}  {column if isinstance(column, str) else '-'}: {reason}"
                   for file, line, column, reason in report.rejections]
     return "\n".join(lines)
 

@@ -41,7 +41,7 @@ def create_user(conn: Connection, username: str, role: str, password: str, *, re
     user_id = store.insert_user(conn, username=username, role=role.value, rep_id=rep_id,
                                 password_hash=_hash(password), display_name=display_name or username,
                                 email=email, locale=locale)
-    record_event(conn, "user_created", actor=actor, username=username, role=role.value, rep_id=rep_id)
+    record_event(conn, "user_created", actor=actor, username=username, new_role=role.value, rep_id=rep_id)
     return user_id
 
 
@@ -73,6 +73,12 @@ def deactivate(conn: Connection, username: str, actor: str = "cli") -> None:
     store.update_user(conn, username, active=False)
     store.end_sessions(conn, username)
     record_event(conn, "user_deactivated", actor=actor, username=username)
+
+
+def activate(conn: Connection, username: str, actor: str = "cli") -> None:
+    _existing(conn, username)
+    store.update_user(conn, username, active=True)
+    record_event(conn, "user_activated", actor=actor, username=username)
 
 
 def _existing(conn: Connection, username: str) -> dict:

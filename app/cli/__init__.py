@@ -9,11 +9,11 @@ import argparse
 import os
 import sys
 
-from app.cli import data, db, kpi, status, users
+from app.cli import data, db, kpi, settings, status, users
 from app.config import Config
 from app.data.engine import make_engine
 
-GROUPS = (db, data, users, kpi, status)
+GROUPS = (db, data, users, kpi, settings, status)
 
 
 class CliError(Exception):
@@ -50,9 +50,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def is_user_error(exc: Exception) -> bool:
+    """Problems the user can fix (exit 2), as opposed to bugs and outages (exit 1)."""
+    from app.auth.tokens import TokenError
     from app.auth.users import UserError
+    from app.config import ConfigError
+    from app.data.settings import SettingError
+    from app.kpi.query import QueryError
     from etl.read import UnusableInput
-    return isinstance(exc, (CliError, UserError, UnusableInput, ValueError))
+    return isinstance(exc, (CliError, UserError, UnusableInput, QueryError, TokenError, ConfigError,
+                            SettingError))
 
 
 def friendly(exc: Exception) -> str:

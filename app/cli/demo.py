@@ -1,7 +1,7 @@
 """Demo logins and the headline figures printed after loading demo data."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from app.auth import users
 from app.data import users as store
@@ -26,9 +26,17 @@ def create_demo_users(engine) -> None:
 
 def print_headline(engine, today: date | None) -> None:
     today = today or date.today()
-    start = date(today.year - 1, today.month, 1)
+    start = _year_before(today)
     with engine.connect() as conn:
         figures = fetch_headline(conn, start, today)
     print(f"\nlast 12 months ({start} – {today}):")
     for label, value in figures.items():
         print(f"  {label:<22} {value}")
+
+
+def _year_before(day: date) -> date:
+    """The first day of the 12 months ending on `day` (29 February falls back to the 1st of March)."""
+    try:
+        return day.replace(year=day.year - 1) + timedelta(days=1)
+    except ValueError:
+        return date(day.year - 1, 3, 1)

@@ -33,6 +33,7 @@ def register(commands) -> None:
     reset.add_argument("--password", help="the new password; prompted if '-'")
     reset.set_defaults(handler=reset_password)
     _one(sub, "deactivate", "disable a login and end its sessions", None, service.deactivate)
+    _one(sub, "activate", "enable a disabled login again", None, service.activate)
     token = sub.add_parser("token-create", help="create an API token (printed once)",
                            description="Create a personal API token for the JSON API. It is shown "
                                        "once; only its hash is stored.")

@@ -32,6 +32,41 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
 )}
 
 
+class SettingError(ValueError):
+    pass
+
+
+def parse_value(key: str, text):
+    """Text (CLI, form) → a valid value of the setting, or SettingError saying what is allowed."""
+    if key not in SETTINGS:
+        raise SettingError(f"unknown setting {key!r}; settings are: {', '.join(SETTINGS)}")
+    kind = SETTINGS[key].kind
+    raw = str(text).strip()
+    try:
+        if kind is bool:
+            if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            value = raw.lower() in ("true", "1", "yes")
+        else:
+            value = kind(raw)
+    except ValueError:
+        raise SettingError(f"{key} must be {kind.__name__}, got {raw!r}") from None
+    if kind in (int, float) and value < 0:
+        raise SettingError(f"{key} cannot be negative")
+    if key == "org_timezone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingError(f"unknown time zone {value!r} (use e.g. Europe/Warsaw)") from None
+    if key == "currency":
+        import pycountry
+        if pycountry.currencies.get(alpha_3=value.upper()) is None:
+            raise SettingError(f"unknown currency {value!r} (use an ISO 4217 code such as PLN)")
+        value = value.upper()
+    return value
+
+
 def fetch_settings(conn: Connection) -> dict[str, object]:
     """Every setting's current value: the stored override, else the default."""
     values = {key: s.default for key, s in SETTINGS.items()}
@@ -43,9 +78,7 @@ def fetch_settings(conn: Connection) -> dict[str, object]:
 
 def save_setting(conn: Connection, key: str, value, actor: str | None) -> None:
     """Store an override (validated by type) and bump the data version; caches key on it."""
-    if key not in SETTINGS:
-        raise KeyError(f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
-    value = SETTINGS[key].kind(value)
+    value = parse_value(key, value)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     conn.execute(settings.delete().where(settings.c.key == key))
     conn.execute(settings.insert().values(key=key, value=json.dumps(value), updated_at=now,

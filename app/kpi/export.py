@@ -20,7 +20,7 @@ def safe_cell(value):
 def tables(result: dict) -> list[tuple[str, list[str], list[list]]]:
     """The answer as (title, header, rows) tables: values or breakdown rows, then table KPIs."""
     out = []
-    compare = "compare" in result
+    compare = "compare" in result or any("compare" in r for r in result.get("rows", []))
     if "rows" in result:
         by = result["by"]
         ids = [k for k in (result["rows"][0] if result["rows"] else {}) if k not in (by, "compare")]
