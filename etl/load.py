@@ -35,6 +35,10 @@ def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=N
     target = CRM_TABLES[spec.name]
     if good.empty:
         return Counts()
+    if conn.dialect.name == "sqlite":
+        # executemany checks foreign keys row by row; a rep listed before their manager
+        # would fail. Deferred, they are checked at commit, like PostgreSQL's COPY does.
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     if not fetch_keys_exist(conn, target):
         # First load: nothing to compare with, so skip staging and write straight in.
         bulk.copy_rows(conn, target, good, progress)
@@ -96,20 +100,22 @@ def _replace_child_sets(conn, spec: TableSpec, target, staging) -> Counts:
 
 
 def _changed_parents(conn, spec: TableSpec, target, staging) -> sa.Table:
-    """Parents in the file whose set of child rows differs from the stored one."""
+    """Parents in the file whose child rows differ from the stored ones, as multisets.
+
+    Each side is grouped by every column with a row count; a parent changed when
+    a group is on one side only (EXCEPT treats NULLs as equal). Comparing counts
+    catches {a, a, b} → {a, b, b}, which a row-exists test misses.
+    """
     parent = spec.parent
-    same = sa.and_(target.c[parent] == staging.c[parent], *[
-        target.c[c].is_not_distinct_from(staging.c[c]) for c in spec.column_names if c != parent])
-    file_parents = sa.select(staging.c[parent])
-    new_row = sa.select(staging.c[parent]).where(
-        ~sa.exists(sa.select(sa.literal(1)).select_from(target).where(same)))
-    gone_row = sa.select(target.c[parent]).where(
-        target.c[parent].in_(file_parents),
-        ~sa.exists(sa.select(sa.literal(1)).select_from(staging).where(same)))
-    stored = sa.select(sa.func.count()).select_from(target).where(
-        target.c[parent] == staging.c[parent]).scalar_subquery()
-    recount = sa.select(staging.c[parent]).group_by(staging.c[parent]).having(
-        sa.func.count() != stored)
+
+    def grouped(table, *where):
+        cols = [table.c[c] for c in spec.column_names]
+        return sa.select(*cols, sa.func.count().label("n")).where(*where).group_by(*cols)
+
+    ours = grouped(staging)
+    stored = grouped(target, target.c[parent].in_(sa.select(staging.c[parent])))
+    differ = [sa.select(q.c[parent]) for q in (sa.except_(ours, stored).subquery(),
+                                               sa.except_(stored, ours).subquery())]
     changed = bulk.create_temp(conn, "chg_" + spec.name, [sa.Column(parent, sa.String(64))])
-    conn.execute(changed.insert().from_select([parent], sa.union(new_row, gone_row, recount)))
+    conn.execute(changed.insert().from_select([parent], sa.union(*differ)))
     return changed

@@ -85,6 +85,8 @@ def _csv_source(name: str, data: bytes, encoding: str, delimiter: str | None) ->
 
 def decode(name: str, data: bytes, encoding: str) -> str:
     """Bytes → text, tolerating a BOM. A file in another encoding is refused, never guessed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnusableInput(f"{name} is UTF-16 text: save it as UTF-8 (CSV UTF-8 in Excel)")
     if b"\x00" in data[:4096]:
         raise UnusableInput(f"{name} is not a CSV text file (it contains binary data)")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -121,6 +123,8 @@ def parse_csv(name: str, text: str, delimiter: str) -> pd.DataFrame:
     numbers are exact); otherwise the csv module tracks physical lines.
     """
     body_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if not _uniform_width(text, delimiter):
+        return _parse_with_csv_module(name, text, delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             na_filter=False, skip_blank_lines=False, engine="c")
@@ -132,6 +136,22 @@ def parse_csv(name: str, text: str, delimiter: str) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
     return _drop_blank_rows(frame) if "\n\n" in text.replace("\r", "") else frame
+
+
+def _uniform_width(text: str, delimiter: str) -> bool:
+    """Whether every line holds as many fields as the header.
+
+    The C parser pads a short row with "" and turns a first row with one extra
+    field into an index (shifting every column), both silently; such files go
+    to the csv module, which reports wrong-width rows.
+    """
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    width = len(next(csv.reader(lines[:1], delimiter=delimiter), []))
+    body = [line for line in lines[1:] if line.strip()]
+    if any(line.count(delimiter) != width - 1 for line in body if '"' not in line):
+        return False
+    quoted = [line for line in body if '"' in line]
+    return all(len(record) == width for record in csv.reader(quoted, delimiter=delimiter))
 
 
 def _parse_with_csv_module(name: str, text: str, delimiter: str) -> pd.DataFrame:

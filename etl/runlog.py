@@ -63,4 +63,6 @@ def snapshot_open_pipeline(conn: Connection, run_id: int, day: date) -> int:
     query = sa.select(sa.literal(day, sa.Date), o.opportunity_id, sa.literal(run_id, sa.Integer),
                       o.owner_rep_id, o.stage, o.amount, o.expected_close_date,
                       o.forecast_category).where(o.status == "open")
-    return conn.execute(pipeline_snapshots.insert().from_select(columns, query)).rowcount
+    # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg would report -1).
+    insert = pipeline_snapshots.insert().from_select(columns, query)
+    return conn.execute(insert.execution_options(preserve_rowcount=True)).rowcount

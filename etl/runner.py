@@ -84,11 +84,24 @@ def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool
 
 
 def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_progress) -> None:
-    with engine.connect() as conn:
-        known = KnownKeys(lambda table, column: load.fetch_keys(conn, table, column))
-        for table in contract.LOAD_ORDER:
-            if table in plan.tables:
-                _load_file(conn, plan, table, options, known, report, day, show_progress)
+    try:
+        with engine.connect() as conn:
+            known = KnownKeys(lambda table, column: load.fetch_keys(conn, table, column))
+            # A dry run loads every file into one transaction rolled back at the end, so a
+            # later file finds the rows its foreign keys point to, as in a real run.
+            outer = conn.begin() if report.dry_run else None
+            try:
+                for table in contract.LOAD_ORDER:
+                    if table in plan.tables:
+                        _load_file(conn, plan, table, options, known, report, day, show_progress)
+            finally:
+                if outer is not None:
+                    outer.rollback()
+    finally:
+        if report.dry_run and report.files:
+            with engine.begin() as conn:
+                for file in report.files:
+                    runlog.record_file(conn, report.run_id, file)
 
 
 def _load_file(conn, plan, table, options, known, report, day, show_progress) -> None:
@@ -99,24 +112,21 @@ def _load_file(conn, plan, table, options, known, report, day, show_progress) ->
     checked = validate(spec, frame, options, known)
     rejected = pd.concat([checked.rejected, source.ragged(raw)]).sort_index()
     file.rejected = len(rejected)
-    if conn.in_transaction():   # reference lookups autobegan a read transaction; end it
-        conn.rollback()
+    if conn.in_transaction() and not report.dry_run:
+        conn.rollback()   # reference lookups autobegan a read transaction; end it
     with progress_bar(len(checked.good), f"{table:<22}", show_progress) as bar:
-        tx = conn.begin()
+        tx = conn.begin_nested() if report.dry_run else conn.begin()
         try:
-            counts = load.load_table(conn, spec, checked.good, bar)
+            _with(file, load.load_table(conn, spec, checked.good, bar))
             if not report.dry_run:
                 runlog.record_rejections(conn, report.run_id, table, source.name, rejected, raw)
-                runlog.record_file(conn, report.run_id, _with(file, counts))
+                runlog.record_file(conn, report.run_id, file)
                 if table == "opportunities":
                     report.snapshot_rows = runlog.snapshot_open_pipeline(conn, report.run_id, day)
         except BaseException:
             tx.rollback()
             raise
-        (tx.rollback if report.dry_run else tx.commit)()
-    if report.dry_run:
-        with conn.begin():
-            runlog.record_file(conn, report.run_id, _with(file, counts))
+        tx.commit()   # a dry run's savepoint: kept until _load_all rolls the whole run back
     if spec.key:
         known.add(f"{table}.{spec.key[0]}", checked.good[spec.key[0]])
     report.files.append(file)
