@@ -53,6 +53,7 @@ class Col:
     ref: str | None = None
     min: float | None = None
     max: float | None = None
+    default: object = None          # the value an empty cell or a missing column means
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ TABLES: tuple[TableSpec, ...] = (
         _req("rep_id"), _req("name"), _c("email"), _req("team"),
         _c("manager_rep_id", ref="reps.rep_id"),
         _req("territory_id", ref="territories.territory_id"),
-        _c("hire_date", DATE), _c("active", BOOL),
+        _c("hire_date", DATE), _c("active", BOOL, default=True),
         _c("base_salary", DECIMAL, **MONEY), _c("commission_rate", DECIMAL, **SHARE),
     ), key=("rep_id",), required_for_minimal_load=True),
     TableSpec("products", (

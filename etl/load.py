@@ -30,8 +30,13 @@ def fetch_keys(conn: Connection, table: str, column: str) -> set:
     return set(conn.execute(sa.select(col).where(col.is_not(None))).scalars())
 
 
-def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=None) -> Counts:
-    """Upsert `good` (typed contract columns) into the spec's table; returns row counts."""
+def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=None,
+               present: list[str] | None = None) -> Counts:
+    """Upsert `good` (typed contract columns) into the spec's table; returns row counts.
+
+    `present` names the columns the file had: an existing row keeps its stored value
+    of a column the file left out (new rows get NULL or the column's default).
+    """
     target = CRM_TABLES[spec.name]
     if good.empty:
         return Counts()
@@ -44,13 +49,15 @@ def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=N
         bulk.copy_rows(conn, target, good, progress)
         return Counts(inserted=len(good))
     staging = bulk.create_staging(conn, target, spec.column_names)
-    try:
-        bulk.copy_rows(conn, staging, good, progress)
-        if spec.parent:
-            return _replace_child_sets(conn, spec, target, staging)
-        return _upsert(conn, spec, target, staging, len(good))
-    finally:
-        staging.drop(conn)
+    bulk.copy_rows(conn, staging, good, progress)
+    if spec.parent:
+        counts = _replace_child_sets(conn, spec, target, staging)
+    else:
+        counts = _upsert(conn, spec, target, staging, len(good), present or spec.column_names)
+    # Dropped only on success: after an error PostgreSQL refuses every statement until
+    # rollback, and the rollback removes the staging table anyway.
+    staging.drop(conn)
+    return counts
 
 
 def fetch_keys_exist(conn: Connection, table: sa.Table) -> bool:
@@ -65,20 +72,21 @@ def _key_match(spec: TableSpec, target: sa.Table, staging: sa.Table):
         else target.c[k].is_not_distinct_from(staging.c[k]) for k in spec.key])
 
 
-def _upsert(conn, spec: TableSpec, target, staging, total: int) -> Counts:
+def _upsert(conn, spec: TableSpec, target, staging, total: int, present: list[str]) -> Counts:
     match = _key_match(spec, target, staging)
-    values = [c for c in spec.column_names if c not in spec.key]
+    values = [c for c in spec.column_names if c not in spec.key and c in present]
     differs = sa.or_(*[target.c[c].is_distinct_from(staging.c[c]) for c in values])
     absent = ~sa.exists(sa.select(sa.literal(1)).select_from(target).where(match))
     inserted = conn.execute(sa.select(sa.func.count()).select_from(staging).where(absent)).scalar()
     updated = conn.execute(sa.select(sa.func.count()).select_from(
         staging.join(target, match)).where(differs)).scalar() if values else 0
-    if updated:
-        conn.execute(target.update().where(match, differs).values({c: staging.c[c] for c in values}))
+    # Inserts first: an updated row may point at a row new in this file (a new manager).
     if inserted:
         columns = spec.column_names
         conn.execute(target.insert().from_select(
             columns, sa.select(*[staging.c[c] for c in columns]).where(absent)))
+    if updated:
+        conn.execute(target.update().where(match, differs).values({c: staging.c[c] for c in values}))
     return Counts(inserted, updated, total - inserted - updated)
 
 

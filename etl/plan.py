@@ -40,7 +40,9 @@ class PlannedTable:
 
 @dataclass
 class ImportPlan:
-    tables: dict[str, PlannedTable] = field(default_factory=dict)
+    # A table may come from several files (Salesforce Task and Event both hold activities);
+    # each loads in its own transaction and keeps its own line numbers.
+    tables: dict[str, list[PlannedTable]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     decimal: str = "."
     thousands: str = ""
@@ -61,8 +63,9 @@ def plan_import(engine: Engine, path, preset_name: str | None, encoding: str | N
         raise UnusableInput(f"{path} holds no file named after a contract table "
                             f"(expected e.g. opportunities.csv)")
     _check_required_tables(engine, plan)
-    for table, planned in plan.tables.items():
-        _check_columns(table, planned, plan.warnings)
+    for table, parts in plan.tables.items():
+        for planned in parts:
+            _check_columns(table, planned, plan.warnings)
     return plan
 
 
@@ -84,21 +87,23 @@ def _plan_contract_files(plan: ImportPlan, sources: list[SourceFile]) -> None:
         elif table in plan.tables:
             plan.warnings.append(f"{source.name}: a second file for {table}, ignored")
         else:
-            plan.tables[table] = PlannedTable(source.name, source.sha256, source.header,
-                                              lambda s=source: (s.frame(),) * 2)
+            plan.tables[table] = [PlannedTable(source.name, source.sha256, source.header,
+                                               lambda s=source: (s.frame(),) * 2)]
 
 
 def _plan_with_preset(plan: ImportPlan, preset, sources: list[SourceFile]) -> None:
-    from etl.mapping import apply_preset
+    from etl.mapping import apply_preset, split_parts
     raw = {s.name: s.frame() for s in sources}
     digests = {s.name: s.sha256 for s in sources}
     mapped, warnings = apply_preset(preset, raw)
     plan.warnings.extend(warnings)
-    for table, frame in mapped.items():
-        source = frame.attrs.get("source", table)
-        original = raw.get(source, frame)
-        plan.tables[table] = PlannedTable(source, digests.get(source, "derived"), list(frame.columns),
-                                          lambda f=frame, r=original: (f, r))
+    for table, stacked in mapped.items():
+        for frame in split_parts(stacked):
+            source = frame.attrs.get("source", table)
+            original = raw.get(source, frame)
+            plan.tables.setdefault(table, []).append(PlannedTable(
+                source, digests.get(source, "derived"), list(frame.columns),
+                lambda f=frame, r=original: (f, r)))
 
 
 def _check_required_tables(engine: Engine, plan: ImportPlan) -> None:

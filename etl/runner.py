@@ -19,6 +19,7 @@ from etl import contract, load, runlog
 from etl.parse import ParseOptions
 from etl.plan import ImportPlan, plan_import
 from etl.progress import progress_bar
+from etl.read import UnusableInput
 from etl.validate import KnownKeys, validate
 
 
@@ -34,6 +35,7 @@ class FileReport:
     rejected: int = 0
     status: str = "loaded"
     message: str | None = None
+    seconds: float = 0.0        # read + validate + load of this file
 
 
 @dataclass
@@ -64,7 +66,11 @@ def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool
     started = time.monotonic()
     with engine.connect() as conn:
         config = fetch_settings(conn)
-    plan = plan_import(engine, path, preset, encoding)
+    try:
+        plan = plan_import(engine, path, preset, encoding)
+    except UnusableInput as exc:
+        _record_refusal(engine, actor, path, preset, dry_run, str(exc), time.monotonic() - started)
+        raise
     with engine.begin() as conn:
         run_id = runlog.start_run(conn, actor, str(path), preset, dry_run)
     report = RunReport(run_id, dry_run, warnings=list(plan.warnings))
@@ -83,6 +89,13 @@ def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool
     return report
 
 
+def _record_refusal(engine, actor, path, preset, dry_run, message, duration) -> None:
+    """A refused input changes no data, but the history shows the attempt and why."""
+    with engine.begin() as conn:
+        run_id = runlog.start_run(conn, actor, str(path), preset, dry_run)
+        runlog.finish_run(conn, run_id, "refused", message, duration, 0, 0, fetch_data_version(conn))
+
+
 def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_progress) -> None:
     try:
         with engine.connect() as conn:
@@ -92,8 +105,8 @@ def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_pr
             outer = conn.begin() if report.dry_run else None
             try:
                 for table in contract.LOAD_ORDER:
-                    if table in plan.tables:
-                        _load_file(conn, plan, table, options, known, report, day, show_progress)
+                    for source in plan.tables.get(table, []):
+                        _load_file(conn, source, table, options, known, report, day, show_progress)
             finally:
                 if outer is not None:
                     outer.rollback()
@@ -104,9 +117,9 @@ def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_pr
                     runlog.record_file(conn, report.run_id, file)
 
 
-def _load_file(conn, plan, table, options, known, report, day, show_progress) -> None:
+def _load_file(conn, source, table, options, known, report, day, show_progress) -> None:
     spec = contract.spec(table)
-    source = plan.tables[table]
+    began = time.monotonic()
     frame, raw = source.frames()
     file = FileReport(table, source.name, source.sha256, read=len(frame) + len(source.ragged(raw)))
     checked = validate(spec, frame, options, known)
@@ -117,7 +130,7 @@ def _load_file(conn, plan, table, options, known, report, day, show_progress) ->
     with progress_bar(len(checked.good), f"{table:<22}", show_progress) as bar:
         tx = conn.begin_nested() if report.dry_run else conn.begin()
         try:
-            _with(file, load.load_table(conn, spec, checked.good, bar))
+            _with(file, load.load_table(conn, spec, checked.good, bar, checked.present))
             if not report.dry_run:
                 runlog.record_rejections(conn, report.run_id, table, source.name, rejected, raw)
                 runlog.record_file(conn, report.run_id, file)
@@ -129,6 +142,7 @@ def _load_file(conn, plan, table, options, known, report, day, show_progress) ->
         tx.commit()   # a dry run's savepoint: kept until _load_all rolls the whole run back
     if spec.key:
         known.add(f"{table}.{spec.key[0]}", checked.good[spec.key[0]])
+    file.seconds = time.monotonic() - began
     report.files.append(file)
     _remember(report, source.name, rejected)
 

@@ -6,7 +6,7 @@ are handed in as `KnownKeys`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,7 @@ class KnownKeys:
 class Validated:
     good: pd.DataFrame          # typed contract columns, index = source line
     rejected: pd.DataFrame      # index = source line; columns: column, reason
+    present: list[str] = field(default_factory=list)   # contract columns the file had
 
 
 def validate(spec: TableSpec, frame: pd.DataFrame, opts: parse.ParseOptions,
@@ -57,6 +58,8 @@ def validate(spec: TableSpec, frame: pd.DataFrame, opts: parse.ParseOptions,
     typed = pd.DataFrame(index=text.index)
     for col in spec.columns:
         typed[col.name] = _check_column(spec, col, text[col.name], opts, problems)
+        if col.default is not None:
+            typed[col.name] = typed[col.name].fillna(col.default)
     for check in spec.extra_checks:
         rules.CHECKS[check](typed, problems)
     _check_duplicates(spec, typed, problems)
@@ -64,7 +67,8 @@ def validate(spec: TableSpec, frame: pd.DataFrame, opts: parse.ParseOptions,
     rejected = problems.frame()
     rejected = _settle_self_references(spec, typed, rejected)
     good = typed.drop(index=rejected.index)
-    return Validated(good, rejected)
+    lower = {str(c).strip().lower() for c in frame.columns}
+    return Validated(good, rejected, [c for c in spec.column_names if c in lower])
 
 
 def _settle_self_references(spec: TableSpec, typed: pd.DataFrame, rejected: pd.DataFrame):

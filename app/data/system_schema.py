@@ -56,8 +56,9 @@ import_runs = sa.Table(
 
 import_files = sa.Table(
     "import_files", metadata,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), primary_key=True),
-    sa.Column("table_name", sa.String(64), primary_key=True),
+    sa.Column("file_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("import_runs.run_id"), nullable=False, index=True),
+    sa.Column("table_name", sa.String(64), nullable=False),
     sa.Column("file_name", sa.String(1024), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),

@@ -140,6 +140,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('import_files',
+    sa.Column('file_id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.Column('table_name', sa.String(length=64), nullable=False),
     sa.Column('file_name', sa.String(length=1024), nullable=False),
@@ -152,8 +153,11 @@ def upgrade() -> None:
     sa.Column('rejected', sa.Integer(), server_default='0', nullable=False),
     sa.Column('message', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['import_runs.run_id'], name=op.f('fk_import_files_run_id_import_runs')),
-    sa.PrimaryKeyConstraint('run_id', 'table_name', name=op.f('pk_import_files'))
+    sa.PrimaryKeyConstraint('file_id', name=op.f('pk_import_files'))
     )
+    with op.batch_alter_table('import_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_files_run_id'), ['run_id'], unique=False)
+
     op.create_table('marketing_spend',
     sa.Column('spend_id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('month', sa.Date(), nullable=False),

@@ -22,8 +22,8 @@ def fail_after_writing(monkeypatch, exc: BaseException, seen: list) -> None:
     """Let the deals file's writes happen, check they did, then fail before its commit."""
     real_upsert, real_copy = load._upsert, bulk.copy_rows
 
-    def upsert(conn, spec, target, staging, total):
-        counts = real_upsert(conn, spec, target, staging, total)
+    def upsert(conn, spec, target, staging, total, present):
+        counts = real_upsert(conn, spec, target, staging, total, present)
         if spec.name == "opportunities":
             seen.append(conn.execute(sa.select(opportunities.c.amount)
                                      .where(opportunities.c.opportunity_id == "O5")).scalar())
