@@ -46,7 +46,8 @@ def load_table(conn: Connection, spec: TableSpec, good: pd.DataFrame, progress=N
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     if not fetch_keys_exist(conn, target):
         # First load: nothing to compare with, so skip staging and write straight in.
-        bulk.copy_rows(conn, target, good, progress)
+        with bulk.bulk_mode(conn, target, len(good)):
+            bulk.copy_rows(conn, target, good, progress)
         return Counts(inserted=len(good))
     staging = bulk.create_staging(conn, target, spec.column_names)
     bulk.copy_rows(conn, staging, good, progress)

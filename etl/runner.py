@@ -122,6 +122,10 @@ def _load_file(conn, source, table, options, known, report, day, show_progress) 
     began = time.monotonic()
     frame, raw = source.frames()
     file = FileReport(table, source.name, source.sha256, read=len(frame) + len(source.ragged(raw)))
+    if spec.key:
+        # Read the stored keys now, before this file adds rows, not after (when every
+        # row just written would be fetched back only to be added again).
+        known.get(f"{table}.{spec.key[0]}")
     checked = validate(spec, frame, options, known)
     rejected = pd.concat([checked.rejected, source.ragged(raw)]).sort_index()
     file.rejected = len(rejected)
