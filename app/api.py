@@ -58,7 +58,7 @@ def _download(result: dict, fmt: str, ids: list[str]) -> Response:
                      ip=request.remote_addr, format=fmt, kpis=ids, rows=rows)
     name = f"kpis-{result['from']}-{result['to']}.{fmt}"
     if fmt == "csv":
-        body, mime = export.to_csv(result), "text/csv; charset=utf-8"
+        body, mime = export.to_csv(result), "text/csv"   # Flask adds charset=utf-8
     else:
         body, mime = export.to_xlsx(result), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

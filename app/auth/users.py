@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from app.auth.passwords import hash_password
 from app.auth.roles import Role
 from app.data import users as store
+from app.data.tokens import revoke_all_tokens
 from app.data.audit import record_event
 
 LOCALES = ("en", "pl", "ru", "fa", "zh")
@@ -72,7 +73,9 @@ def deactivate(conn: Connection, username: str, actor: str = "cli") -> None:
     _existing(conn, username)
     store.update_user(conn, username, active=False)
     store.end_sessions(conn, username)
-    record_event(conn, "user_deactivated", actor=actor, username=username)
+    # Tokens die with the login: re-activating a user must not bring old tokens back.
+    revoked = revoke_all_tokens(conn, _existing(conn, username)["user_id"])
+    record_event(conn, "user_deactivated", actor=actor, username=username, tokens_revoked=revoked)
 
 
 def activate(conn: Connection, username: str, actor: str = "cli") -> None:

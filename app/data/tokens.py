@@ -33,6 +33,11 @@ def revoke_token(conn: Connection, token_id: int, user_id: int | None = None) ->
     return conn.execute(query.values(revoked_at=_now())).rowcount
 
 
+def revoke_all_tokens(conn: Connection, user_id: int) -> int:
+    return conn.execute(api_tokens.update().where(
+        api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=_now())).rowcount
+
+
 def fetch_user_by_token(conn: Connection, token_hash: str) -> dict | None:
     """The active user owning a live token with this hash; marks the token used."""
     row = conn.execute(sa.select(users, api_tokens.c.token_id).join(

@@ -21,6 +21,7 @@ class Ctx:
         self.tz = settings["org_timezone"]
         self.lo, self.hi = utc_bounds(query.start, query.end, self.tz)
         self._memo: dict = {}
+        self._asking: list[str] = []    # the KPIs being computed, innermost last
 
     # -- time ---------------------------------------------------------------
     def between(self, col):
@@ -35,11 +36,19 @@ class Ctx:
 
     # -- composition ----------------------------------------------------------
     def view(self, subject: str, time_col: str | None = None, kpi_id: str = "") -> View:
-        return build_view(self, subject, time_col, kpi_id)
+        # Errors name the KPI the user asked for, not the fact table behind it.
+        asked = self._asking[0] if self._asking else kpi_id
+        return build_view(self, subject, time_col, asked or kpi_id)
 
     def value(self, kpi_id: str) -> dict:
         """Another KPI's result in this context: {group or None: value}."""
-        return self.memo(("kpi", kpi_id), lambda: self.registry[kpi_id].compute(self))
+        def compute():
+            self._asking.append(kpi_id)
+            try:
+                return self.registry[kpi_id].compute(self)
+            finally:
+                self._asking.pop()
+        return self.memo(("kpi", kpi_id), compute)
 
     def memo(self, key, fn):
         if key not in self._memo:

@@ -10,7 +10,8 @@ import math
 
 from app.data.settings import fetch_settings
 from app.kpi.context import Ctx
-from app.kpi.query import KpiQuery, QueryError, Scope
+from app.kpi.buckets import align, period_buckets
+from app.kpi.query import TIME_DIMENSIONS, KpiQuery, QueryError, Scope
 from app.kpi.registry import COUNT, KPIS, TABLE
 
 
@@ -39,7 +40,7 @@ def evaluate(conn, ids, query: KpiQuery, scope: Scope, registry=KPIS, settings=N
         return out
     scalar = [i for i in ids if registry[i].kind != TABLE]
     out["by"] = query.by
-    out["rows"] = _rows(query.by, scalar, current, previous, registry)
+    out["rows"] = _rows(query, scalar, current, previous, registry)
     tables = [i for i in ids if registry[i].kind == TABLE]
     if tables:
         out["values"] = {i: current[i].get(None) for i in tables}
@@ -51,13 +52,25 @@ def _compute(conn, ids, query, scope, registry, settings) -> dict:
     return {i: {g: _clean(v, registry[i].unit) for g, v in ctx.value(i).items()} for i in ids}
 
 
-def _rows(by: str, ids, current, previous, registry) -> list[dict]:
-    groups = sorted({g for i in ids for g in current[i]} - {None}, key=lambda g: (str(type(g)), g))
+def _rows(query: KpiQuery, ids, current, previous, registry) -> list[dict]:
+    """One row per group. Time breakdowns list every bucket of the period, empty ones too,
+    and compare each with the bucket in the same position of the comparison period."""
+    by = query.by
+    found = {g for i in ids for g in current[i]} - {None}
+    if by in TIME_DIMENSIONS:
+        buckets = period_buckets(by, query.start, query.end)
+        earlier = query.shifted(query.compare) if query.compare else query
+        partner = align(by, buckets, period_buckets(by, earlier.start, earlier.end))
+        # As-of KPIs (open deals, overdue tasks) also bucket rows created before the period.
+        groups = sorted(set(buckets) | found)
+    else:
+        groups = sorted(found, key=lambda g: (str(type(g)), g))
+        partner = {g: g for g in groups}
     rows = []
     for g in groups:
         row = {by: g, **{i: current[i].get(g, registry[i].empty) for i in ids}}
         if previous is not None:
-            row["compare"] = {i: previous[i].get(g, registry[i].empty) for i in ids}
+            row["compare"] = {i: previous[i].get(partner.get(g), registry[i].empty) for i in ids}
         rows.append(row)
     return rows
 

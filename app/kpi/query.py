@@ -85,7 +85,7 @@ class Scope:
     """The rows a viewer may see, as a set of rep ids (None = everything).
 
     Built on the server from the logged-in user, never from request input.
-    Narrowing intersects, so it can never widen; an empty set sees nothing.
+    Filters only ever narrow inside it (views.py); an empty set sees nothing.
     """
     rep_ids: frozenset[str] | None = None
     key: str = "all"
@@ -106,8 +106,3 @@ class Scope:
     @property
     def is_all(self) -> bool:
         return self.rep_ids is None
-
-    def narrow(self, rep_ids) -> "Scope":
-        wanted = frozenset(rep_ids)
-        allowed = wanted if self.rep_ids is None else self.rep_ids & wanted
-        return Scope(allowed, f"{self.key}&{','.join(sorted(wanted))}")

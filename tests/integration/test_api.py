@@ -80,6 +80,10 @@ def test_tokens_carry_the_owner_scope_and_can_be_revoked(server):
     with server.extensions["engine"].begin() as conn:
         users.deactivate(conn, "exec")
     assert client.get(URL, headers=exec_headers).status_code == 401
+    with server.extensions["engine"].begin() as conn:
+        users.activate(conn, "exec")
+    # Deactivation revoked the tokens: re-activating the login does not revive them.
+    assert client.get(URL, headers=exec_headers).status_code == 401
 
 
 @pytest.mark.parametrize("query, message", [

@@ -114,7 +114,8 @@ def test_churned_revenue_winback_and_tickets(customers):
     assert v["winback_revenue"] == pytest.approx(190)
     # Additive: by region (the account's) and by churn month, rows sum to 800.
     assert rows(customers, ["churned_revenue"], "region") == {"Poland": 500, "North America": 300}
-    assert rows(customers, ["churned_revenue"], "month") == {"2025-02": 300, "2025-03": 500}
+    # Every month of Q1 is listed, January with nothing churned.
+    assert rows(customers, ["churned_revenue"], "month") == {"2025-01": 0, "2025-02": 300, "2025-03": 500}
 
     v = values(customers, ["csat", "ticket_first_response_hours", "ticket_resolution_rate"])["values"]
     # Resolved in Q1: K1 5, K2 3, K4 4 (opened in December), K5 without a score → 12/3.

@@ -127,8 +127,9 @@ def test_coverage_of_the_following_period(pipeline):
     assert rows == {"Poland": pytest.approx(300 / 210), "North America": pytest.approx(3.0)}
     by_month = values(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="month"))
     # Each month's expected closes over that month's quota: April 400 / 300, May 200 / 10.
+    # March itself (the period's own bucket) has nothing to cover: undefined.
     assert [(r["month"], r["pipeline_coverage"]) for r in by_month["rows"]] == [
-        ("2025-04", pytest.approx(400 / 300)), ("2025-05", pytest.approx(20.0))]
+        ("2025-03", None), ("2025-04", pytest.approx(400 / 300)), ("2025-05", pytest.approx(20.0))]
     # Quotas have no product: coverage by product is refused under its own name.
     with pytest.raises(QueryError, match="pipeline_coverage cannot be broken down by product"):
         values(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="product"))

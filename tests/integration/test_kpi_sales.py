@@ -115,3 +115,30 @@ def test_scope_sees_only_own_rows_and_narrowing_never_widens(sales):
     forged = KpiQuery.build(Q1.start, Q1.end, {"rep": "R2"})
     assert values(sales, ["revenue", "won_deals"], forged, rep1)["values"] == {"revenue": 0, "won_deals": 0}
     assert values(sales, ["revenue"], scope=Scope.nothing())["values"]["revenue"] == 0
+
+
+def test_time_breakdowns_list_every_bucket_and_compare_like_with_like(sales):
+    # Q1 2025 by month against the previous period (Q4 2024): January lines up with October.
+    q = KpiQuery.build(Q1.start, Q1.end, by="month", compare="prev")
+    rows = values(sales, ["revenue"], q)["rows"]
+    assert [r["month"] for r in rows] == ["2025-01", "2025-02", "2025-03"]
+    # Year on year, March 2025 compares with March 2024 (nothing then) and the listing has no gaps.
+    june = values(sales, ["revenue"], KpiQuery.build(date(2025, 5, 1), date(2025, 7, 31), by="month",
+                                                     compare="yoy"))["rows"]
+    assert [(r["month"], r["revenue"], r["compare"]["revenue"]) for r in june] == [
+        ("2025-05", 0.0, 0.0), ("2025-06", 0.0, pytest.approx(50)), ("2025-07", 0.0, 0.0)]
+
+
+def test_revenue_by_channel_counts_deals_not_lines(sales):
+    q = KpiQuery.build(Q1.start, Q1.end, {"category": "Software"})
+    rows = values(sales, ["revenue_by_channel"], q)["values"]["revenue_by_channel"]
+    # Software lines: O1 (online) 100, O2 (offline) 100; one deal each, whatever the lines.
+    assert sorted((r["channel"], r["revenue"], r["won_deals"]) for r in rows) == [
+        ("offline", pytest.approx(100), 1), ("online", pytest.approx(100), 1)]
+
+
+def test_a_breakdown_error_names_the_kpi_asked_for(sales):
+    from app.kpi.query import QueryError
+    # qualified_per_successful_call reads leads and calls, neither of which has products.
+    with pytest.raises(QueryError, match="^qualified_per_successful_call cannot be broken down by product"):
+        values(sales, ["qualified_per_successful_call"], KpiQuery.build(Q1.start, Q1.end, by="product"))

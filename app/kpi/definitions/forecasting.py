@@ -44,7 +44,12 @@ def _accuracy(forecast: dict, actual: dict) -> dict:
 
 
 def _commits(mctx) -> dict:
-    """Σ over reps of each rep's latest commit for the month submitted before it started."""
+    """Σ over reps of each rep's latest commit for the month submitted before it started.
+    Commits are per rep, not per product, channel or account: under such filters the
+    comparison would be meaningless, so there is no answer (None)."""
+    q = mctx.query
+    if any(key not in SUBJECTS["reps"].dims for key, _ in q.filters):
+        return {None: None} if q.by is None else {}
     view = mctx.view("submissions", "month", "forecast_accuracy")
     t, later = view.t.c, s.forecast_submissions.alias("later")
     superseded = sa.exists(sa.select(sa.literal(1)).select_from(later).where(

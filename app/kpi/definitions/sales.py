@@ -97,7 +97,7 @@ def _margin(ctx):
 def _by_channel(ctx):
     view = ctx.view("deals", "closed_at", "revenue_by_channel")
     channel = sa.func.coalesce(view.t.c.channel, sa.literal_column("'unassigned'"))
-    select = sa.select(channel, sa.func.sum(view.revenue), sa.func.count()).select_from(view.frm) \
+    select = sa.select(channel, sa.func.sum(view.revenue), view.count_rows()).select_from(view.frm) \
         .where(*view.where, view.t.c.status == _WON, ctx.between(view.t.c.closed_at)) \
         .group_by(channel).order_by(sa.func.sum(view.revenue).desc())
     return {None: [{"channel": c, "revenue": float(r or 0), "won_deals": n}
