@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from app.auth import users
 from app.data import users as store
-from app.data.queries import fetch_headline
 
 
 def create_demo_users(engine) -> None:
@@ -21,17 +20,26 @@ def create_demo_users(engine) -> None:
                 users.create_user(conn, spec["username"], spec["role"], password,
                                   rep_id=spec.get("rep_id"), display_name=spec.get("display_name"),
                                   actor="demo-data")
-            print(f"  {spec['role']:<10} {spec['username']:<12} {password}")
+            print(f"  {spec['role']:<10} {spec['username']:<22} {password}")
+
+
+HEADLINE = ["revenue", "revenue_growth_yoy", "won_deals", "win_rate", "avg_deal_size",
+            "open_deals", "pipeline_value", "leads_created", "lead_response_minutes"]
 
 
 def print_headline(engine, today: date | None) -> None:
+    """The last 12 months' headline KPIs, from the same registry as every other view."""
+    import app.kpi.definitions  # noqa: F401
+    from app.kpi.evaluate import evaluate
+    from app.kpi.export import to_text
+    from app.kpi.query import KpiQuery, Scope
+
     today = today or date.today()
-    start = _year_before(today)
+    query = KpiQuery.build(_year_before(today), today)
     with engine.connect() as conn:
-        figures = fetch_headline(conn, start, today)
-    print(f"\nlast 12 months ({start} – {today}):")
-    for label, value in figures.items():
-        print(f"  {label:<22} {value}")
+        result = evaluate(conn, HEADLINE, query, Scope.everything())
+    from app.kpi.registry import KPIS
+    print("\nlast 12 months: " + to_text(result, {k: v.unit for k, v in KPIS.items()}))
 
 
 def _year_before(day: date) -> date:

@@ -75,5 +75,5 @@ def kpi_command(args, engine) -> int:
     elif args.format == "csv":
         print(export.to_csv(result), end="")
     else:
-        print(export.to_text(result))
+        print(export.to_text(result, {k: v.unit for k, v in KPIS.items()}))
     return 0

@@ -71,10 +71,13 @@ def to_xlsx(result: dict) -> bytes:
     return buffer.getvalue()
 
 
-def to_text(result: dict) -> str:
+def to_text(result: dict, units: dict[str, str] | None = None) -> str:
+    """Aligned plain-text tables; `units` (KPI id → unit) formats percentages as %."""
+    units = units or {}
     blocks = [f"{result['from']} – {result['to']}"]
     for title, header, rows in tables(result):
-        cells = [header] + [[_fmt(v) for v in row] for row in rows]
+        cells = [header] + [[_fmt(v, _unit(title, header, row, i, units)) for i, v in enumerate(row)]
+                            for row in rows]
         widths = [max(len(str(r[i])) for r in cells) for i in range(len(header))]
         lines = ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)) for r in cells]
         lines.insert(1, "  ".join("-" * w for w in widths))
@@ -82,9 +85,20 @@ def to_text(result: dict) -> str:
     return "\n\n".join(blocks)
 
 
-def _fmt(value) -> str:
+def _unit(title: str, header: list, row: list, i: int, units: dict) -> str | None:
+    """The unit of one cell: by column (breakdown rows) or by the row's KPI (value lists)."""
+    if title == "kpis" and header[0] == "kpi":
+        return units.get(row[0]) if i else None
+    return units.get(str(header[i]).removesuffix(" (compare)"))
+
+
+def _fmt(value, unit: str | None = None) -> str:
     if value is None:
         return "—"
+    if unit == "percent" and isinstance(value, (int, float)):
+        return f"{value * 100:,.1f} %"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.2f}"
     return str(value)
