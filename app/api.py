@@ -5,8 +5,6 @@ scope comes from the authenticated user, never from parameters.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 
@@ -16,7 +14,7 @@ from app.auth.session import engine
 from app.data.audit import record_event
 from app.kpi import export
 from app.kpi.cache import evaluate_cached
-from app.kpi.query import FILTER_KEYS, KpiQuery, QueryError
+from app.kpi.query import KpiQuery, QueryError, parse_date, parse_filter_items
 from app.kpi.registry import KPIS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,7 +33,8 @@ def kpis():
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; use json, csv or xlsx")
     ids = [i for i in args.get("ids", "").split(",") if i.strip()]
-    query = KpiQuery.build(_date(args, "from"), _date(args, "to"), _filters(args.getlist("filter")),
+    query = KpiQuery.build(parse_date(args.get("from"), "from"), parse_date(args.get("to"), "to"),
+                           parse_filter_items(args.getlist("filter"), ":", "key:value"),
                            args.get("by") or None, args.get("compare") or None)
     with engine().connect() as conn:
         result = evaluate_cached(conn, current_app.extensions["kpi_cache"], ids, query,
@@ -63,26 +62,3 @@ def _download(result: dict, fmt: str, ids: list[str]) -> Response:
         body, mime = export.to_xlsx(result), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _date(args, name: str) -> date:
-    value = args.get(name)
-    if not value:
-        raise QueryError(f"parameter {name!r} is required (YYYY-MM-DD)")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"parameter {name!r} must be a date YYYY-MM-DD, got {value[:20]!r}") from None
-
-
-def _filters(items: list[str]) -> dict[str, list[str]]:
-    """filter=key:value, repeatable; several values of one key are alternatives."""
-    filters: dict[str, list[str]] = {}
-    for item in items:
-        key, sep, value = item.partition(":")
-        if not sep or not value:
-            raise QueryError(f"filter must look like key:value, got {item[:40]!r}")
-        if key not in FILTER_KEYS:
-            raise QueryError(f"unknown filter {key!r}; filters are: {', '.join(FILTER_KEYS)}")
-        filters.setdefault(key, []).append(value)
-    return filters

@@ -1,10 +1,11 @@
 """`python -m app kpi …`: any KPI of the registry, from the terminal, in the API's JSON shape."""
 from __future__ import annotations
 
+import argparse
 import json
-from datetime import date
 
-from app.kpi.query import DIMENSIONS, FILTER_KEYS, KpiQuery, QueryError
+from app.kpi.query import (DIMENSIONS, FILTER_KEYS, KpiQuery, QueryError, parse_date,
+                           parse_filter_items)
 
 
 def register(commands) -> None:
@@ -26,24 +27,11 @@ def register(commands) -> None:
     kpi.set_defaults(handler=kpi_command)
 
 
-def _date(text: str) -> date:
+def _date(text: str):
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise QueryError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-
-
-def parse_filters(items: list[str]) -> dict[str, list[str]]:
-    filters: dict[str, list[str]] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not value.strip():
-            raise QueryError(f"--filter needs KEY=VALUE, got {item!r}")
-        if key not in FILTER_KEYS:
-            raise QueryError(f"unknown filter {key!r}; filters are: {', '.join(FILTER_KEYS)}")
-        filters.setdefault(key, []).append(value.strip())
-    return filters
+        return parse_date(text, "date")
+    except QueryError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def kpi_command(args, engine) -> int:
@@ -61,7 +49,8 @@ def kpi_command(args, engine) -> int:
         return 0
     if not args.ids or not args.start or not args.end:
         raise QueryError("give KPI ids, --from and --to (or --list)")
-    query = KpiQuery.build(args.start, args.end, parse_filters(args.filter), args.by, args.compare)
+    query = KpiQuery.build(args.start, args.end, parse_filter_items(args.filter, "=", "KEY=VALUE"),
+                           args.by, args.compare)
     with engine.connect() as conn:
         scope = Scope.everything()
         if args.as_user:

@@ -20,6 +20,33 @@ class QueryError(ValueError):
     """A question that cannot be asked; the message says what is valid."""
 
 
+def parse_filter_items(items: list[str], separator: str, shape: str) -> dict[str, list[str]]:
+    """["channel:online", "rep:R1", "rep:R2"] → {"channel": ["online"], "rep": ["R1", "R2"]}.
+
+    Used by the API (key:value) and the CLI (KEY=VALUE); `shape` names the expected form
+    in the error. Several values of one key are alternatives.
+    """
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition(separator)
+        key, value = key.strip(), value.strip()
+        if not sep or not value:
+            raise QueryError(f"filter must look like {shape}, got {item[:40]!r}")
+        if key not in FILTER_KEYS:
+            raise QueryError(f"unknown filter {key!r}; filters are: {', '.join(FILTER_KEYS)}")
+        filters.setdefault(key, []).append(value)
+    return filters
+
+
+def parse_date(text: str | None, name: str) -> date:
+    if not text:
+        raise QueryError(f"parameter {name!r} is required (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"parameter {name!r} must be a date YYYY-MM-DD, got {text[:20]!r}") from None
+
+
 @dataclass(frozen=True)
 class KpiQuery:
     start: date
