@@ -43,6 +43,20 @@ class Builder:
         self.conn.execute(table.insert().values(**row))
         return row
 
+    def two_regions(self, r1=None, r2=None):
+        """The base most KPI fixtures share: two territories, a rep and an account in each.
+
+        T1 Poland (POL) with rep R1 (team East) and account A1 owned by R1;
+        T2 North America (USA) with rep R2 (team West) and account A2 owned by R2.
+        `r1` and `r2` add a module's own columns to the reps (pay, `active`, …).
+        """
+        self.territory("T1", region="Poland", country="POL")
+        self.territory("T2", region="North America", country="USA")
+        self.rep("R1", team="East", territory_id="T1", **(r1 or {}))
+        self.rep("R2", team="West", territory_id="T2", **(r2 or {}))
+        self.account("A1", "T1", "R1")
+        self.account("A2", "T2", "R2")
+
     def territory(self, territory_id, name=None, region="Region", country="POL", **kw):
         return self._insert(s.territories, territory_id=territory_id, name=name or territory_id,
                             region=region, country=country, **kw)

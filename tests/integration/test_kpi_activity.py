@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 import app.kpi.definitions  # noqa: F401
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 JAN = KpiQuery.build(date(2025, 1, 1), date(2025, 1, 31))
 RATIOS = ["missed_calls_returned_pct", "touches_per_won_deal", "calls_per_won_deal",
@@ -25,12 +25,7 @@ def _call(b, activity_id, rep, at, direction, outcome, seconds, **kw):
 def activity(engine):
     with engine.begin() as conn:
         b = Builder(conn)
-        b.territory("T1", region="Poland", country="POL")
-        b.territory("T2", region="North America", country="USA")
-        b.rep("R1", team="East", territory_id="T1")
-        b.rep("R2", team="West", territory_id="T2")
-        b.account("A1", "T1", "R1")
-        b.account("A2", "T2", "R2")
+        b.two_regions()
         b.lead("L1", "2025-01-05 09:00", owner_rep_id="R1", qualified_at="2025-01-07 09:00")
         b.lead("L2", "2025-01-08 09:00", owner_rep_id="R2")
         b.lead("L3", "2025-01-20 09:00", owner_rep_id="R1", qualified_at="2025-01-21 09:00")
@@ -76,15 +71,10 @@ def activity(engine):
     return engine
 
 
-def evaluate_on(engine, ids, query=JAN, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def test_telephony_and_counts(activity):
     v = evaluate_on(activity, ["calls", "successful_calls", "successful_call_minutes", "missed_calls",
                                "missed_calls_returned_pct", "emails_sent", "meetings", "demos",
-                               "proposals", "selling_time_hours", "overdue_tasks"])["values"]
+                               "proposals", "selling_time_hours", "overdue_tasks"], JAN)["values"]
     assert v["calls"] == 8                                  # C1–C7 and C9; X* are December, C10 February
     assert v["successful_calls"] == 3                       # C1 120 s, C2 exactly 60 s, C5 300 s; C3 59 s
     assert v["successful_call_minutes"] == pytest.approx(8)             # (120 + 60 + 300) / 60
@@ -97,7 +87,7 @@ def test_telephony_and_counts(activity):
 
 
 def test_activity_against_deals_and_leads(activity):
-    v = evaluate_on(activity, RATIOS)["values"]
+    v = evaluate_on(activity, RATIOS, JAN)["values"]
     # Won in January: O1 (X1, M1, D1, P1: 4 touches, 1 call), O2 (X2, X3: 2 calls), O3 (none).
     assert v["touches_per_won_deal"] == pytest.approx(6 / 3)
     assert v["calls_per_won_deal"] == pytest.approx(3 / 3)
@@ -109,7 +99,7 @@ def test_activity_against_deals_and_leads(activity):
 
 
 def test_activity_by_weekday(activity):
-    rows = evaluate_on(activity, ["activity_by_weekday"])["values"]["activity_by_weekday"]
+    rows = evaluate_on(activity, ["activity_by_weekday"], JAN)["values"]["activity_by_weekday"]
     got = [(r["rep"], r["weekday"], r["activities"], r["revenue"]) for r in rows]
     # R1: Mon C1 C2 T4, Tue C3 C4, Wed E1 E2, Thu M1, Fri D1 P1 T2 T3 T5, Sun T1; O1 won Monday.
     # R2: Wed C5, Thu C6, Fri C7 C9; O3 won Tuesday, O2 Saturday.
@@ -141,7 +131,7 @@ def test_time_zone_threshold_and_empty_period(activity):
         b = Builder(conn)
         b.setting("org_timezone", "Europe/Warsaw")
         b.setting("call_threshold_seconds", 59)
-    v = evaluate_on(activity, ["calls", "successful_calls", "missed_calls", "missed_calls_returned_pct"])
+    v = evaluate_on(activity, ["calls", "successful_calls", "missed_calls", "missed_calls_returned_pct"], JAN)
     # C9 falls on 1 February in Warsaw; C3 (59 s) now succeeds; of C4 and C6 only C4 was returned.
     assert v["values"] == {"calls": 7, "successful_calls": 4, "missed_calls": 2,
                            "missed_calls_returned_pct": pytest.approx(1 / 2)}
@@ -154,7 +144,7 @@ def test_time_zone_threshold_and_empty_period(activity):
 
 def test_scope_sees_only_own_rows_and_a_forged_filter_sees_nothing(activity):
     rep1 = Scope.reps({"R1"}, "rep:R1")
-    v = evaluate_on(activity, ["calls", "missed_calls", "overdue_tasks", "activity_by_weekday"] + RATIOS,
+    v = evaluate_on(activity, ["calls", "missed_calls", "overdue_tasks", "activity_by_weekday"] + RATIOS, JAN,
                     scope=rep1)["values"]
     assert (v["calls"], v["missed_calls"], v["overdue_tasks"]) == (4, 1, 2)
     # C4 is R1's and was returned by R2, who is outside R1's scope: it still counts as returned.

@@ -16,9 +16,9 @@ from datetime import date
 import pytest
 
 import app.kpi.definitions  # noqa: F401
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 Q1 = KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31))
 R1 = Scope.reps({"R1"}, "rep:R1")
@@ -68,19 +68,14 @@ def customers(engine):
     return engine
 
 
-def values(engine, ids, query=Q1, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def rows(engine, ids, by, scope=Scope.everything()):
-    out = values(engine, ids, KpiQuery.build(Q1.start, Q1.end, by=by), scope)
+    out = evaluate_on(engine, ids, KpiQuery.build(Q1.start, Q1.end, by=by), scope)
     return {r[by]: tuple(r[i] for i in ids) if len(ids) > 1 else r[ids[0]] for r in out["rows"]}
 
 
 def test_customer_base_churn_retention_and_breakdowns(customers):
-    v = values(customers, ["active_customers", "new_customers", "churned_customers", "churn_rate",
-                           "retention_rate"])["values"]
+    v = evaluate_on(customers, ["active_customers", "new_customers", "churned_customers", "churn_rate",
+                                "retention_rate"], Q1)["values"]
     # Active at 31 March: A1, A3, A4, A9 (A2, A8 churned in Q1; A5, A6 before; A7 never bought).
     assert v["active_customers"] == 4
     # First won deal in Q1: A3 (20 Jan), A4 (5 Mar); A5's win-back deal is not its first.
@@ -104,7 +99,7 @@ def test_customer_base_churn_retention_and_breakdowns(customers):
 
 
 def test_churned_revenue_winback_and_tickets(customers):
-    v = values(customers, ["churned_revenue", "winback_rate", "winback_revenue"])["values"]
+    v = evaluate_on(customers, ["churned_revenue", "winback_rate", "winback_revenue"], Q1)["values"]
     # A2: 300 (5 Sep 2024, 163 days before its churn); its 50 (442 days) is too old and its
     # 70 came after the churn. A8: 500 (1 Dec 2024). → 800.
     assert v["churned_revenue"] == pytest.approx(800)
@@ -117,7 +112,7 @@ def test_churned_revenue_winback_and_tickets(customers):
     # Every month of Q1 is listed, January with nothing churned.
     assert rows(customers, ["churned_revenue"], "month") == {"2025-01": 0, "2025-02": 300, "2025-03": 500}
 
-    v = values(customers, ["csat", "ticket_first_response_hours", "ticket_resolution_rate"])["values"]
+    v = evaluate_on(customers, ["csat", "ticket_first_response_hours", "ticket_resolution_rate"], Q1)["values"]
     # Resolved in Q1: K1 5, K2 3, K4 4 (opened in December), K5 without a score → 12/3.
     assert v["csat"] == pytest.approx(4.0)
     # Opened in Q1 with a response: K1 2 h, K2 6 h, K3 24 h → median 6.
@@ -127,7 +122,7 @@ def test_churned_revenue_winback_and_tickets(customers):
 
 
 def test_cac_clv_and_cohorts(customers):
-    v = values(customers, ["marketing_spend", "cac"])["values"]
+    v = evaluate_on(customers, ["marketing_spend", "cac"], Q1)["values"]
     # Q1 spend 600 + 300 + 100 = 1000 (December's 1000 is outside) over 2 new customers.
     assert v["marketing_spend"] == pytest.approx(1000)
     assert v["cac"] == pytest.approx(500)
@@ -136,10 +131,10 @@ def test_cac_clv_and_cohorts(customers):
     # February has spend but no new customer: undefined.
     assert rows(customers, ["cac"], "month") == {"2025-01": 600, "2025-02": None, "2025-03": 100}
     # 16 Jan – 14 Feb: 16/31 of January's 600 + 14/28 of February's 300; one new customer (A3).
-    cut = values(customers, ["cac"], KpiQuery.build(date(2025, 1, 16), date(2025, 2, 14)))["values"]
+    cut = evaluate_on(customers, ["cac"], KpiQuery.build(date(2025, 1, 16), date(2025, 2, 14)))["values"]
     assert cut["cac"] == pytest.approx(600 * 16 / 31 + 150)
 
-    v = values(customers, ["clv", "clv_to_cac"])["values"]
+    v = evaluate_on(customers, ["clv", "clv_to_cac"], Q1)["values"]
     # 12 months to 31 Mar 2025: revenue 200+300+70+400+30+150+120+500+250+50 = 2070, margin 50 %
     # (the only line) → 1035 over 4 active customers = 258.75 a year. Active on 31 Mar 2024: A1,
     # A2, A5, A6; churned since: A2, A5, A6 → 3/4. CLV = 258.75 / 0.75 = 345; CAC 500.
@@ -147,9 +142,9 @@ def test_cac_clv_and_cohorts(customers):
     assert v["clv_to_cac"] == pytest.approx(345 / 500)
     # Deals and customers mean different things by channel: undefined, not wrong.
     by_channel = KpiQuery.build(Q1.start, Q1.end, {"channel": "referral"})
-    assert values(customers, ["clv"], by_channel)["values"]["clv"] is None
+    assert evaluate_on(customers, ["clv"], by_channel)["values"]["clv"] is None
 
-    table = values(customers, ["cohort_retention"])["values"]["cohort_retention"]
+    table = evaluate_on(customers, ["cohort_retention"], Q1)["values"]["cohort_retention"]
     got = [(r["cohort"], r["month_index"], r["accounts"], r["active"], pytest.approx(r["share"])) for r in table]
     # First won deal in Apr 2024 – Mar 2025: Dec 2024 A8, A9; Jan 2025 A3; Mar 2025 A4.
     # A9 bought again in Feb (index 2), A3 in Mar (index 2); months run up to March 2025.
@@ -161,22 +156,22 @@ def test_cac_clv_and_cohorts(customers):
 def test_zero_denominators_and_scope(customers):
     ids = ["churn_rate", "retention_rate", "winback_rate", "cac", "clv", "clv_to_cac", "csat",
            "ticket_first_response_hours", "ticket_resolution_rate"]
-    v = values(customers, ids, KpiQuery.build(date(2020, 1, 1), date(2020, 12, 31)))["values"]
+    v = evaluate_on(customers, ids, KpiQuery.build(date(2020, 1, 1), date(2020, 12, 31)))["values"]
     # 2020: no customers, churn, spend or tickets yet.
     assert v == {i: None for i in ids}
 
     ids = ["active_customers", "new_customers", "churned_customers", "churned_revenue",
            "winback_revenue", "cac", "csat"]
-    v = values(customers, ids, scope=R1)["values"]
+    v = evaluate_on(customers, ids, Q1, scope=R1)["values"]
     # R1 owns A1, A3, A5, A7, A8: active A1, A3; new A3; churned A8 (500); won back A5 (120);
     # spend has no rep, so R1 sees none and CAC is undefined; tickets K1 5, K4 4.
     assert v == {"active_customers": 2, "new_customers": 1, "churned_customers": 1, "churned_revenue": 500,
                  "winback_revenue": 120, "cac": None, "csat": 4.5}
-    cohorts = values(customers, ["cohort_retention"], scope=R1)["values"]["cohort_retention"]
+    cohorts = evaluate_on(customers, ["cohort_retention"], Q1, scope=R1)["values"]["cohort_retention"]
     assert {r["cohort"] for r in cohorts} == {"2024-12", "2025-01"} and cohorts[0]["accounts"] == 1
     # R1 asking for R2's rows: nothing, never everything.
     forged = KpiQuery.build(Q1.start, Q1.end, {"rep": "R2"})
-    assert values(customers, ids, forged, R1)["values"] == {
+    assert evaluate_on(customers, ids, forged, R1)["values"] == {
         "active_customers": 0, "new_customers": 0, "churned_customers": 0, "churned_revenue": 0,
         "winback_revenue": 0, "cac": None, "csat": None}
-    assert values(customers, ["cohort_retention"], forged, R1)["values"]["cohort_retention"] == []
+    assert evaluate_on(customers, ["cohort_retention"], forged, R1)["values"]["cohort_retention"] == []

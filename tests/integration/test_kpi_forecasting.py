@@ -14,9 +14,9 @@ import pytest
 
 import app.kpi.definitions  # noqa: F401
 from app.kpi.benchmarks import fetch_benchmarks
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 MARCH = KpiQuery.build(date(2025, 3, 1), date(2025, 3, 31))
 R1 = Scope.reps({"R1"}, "rep:R1")
@@ -53,13 +53,8 @@ def forecasts(engine):
     return engine
 
 
-def values(engine, ids, query=MARCH, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def test_accuracy_of_commits_and_model(forecasts):
-    v = values(forecasts, IDS)["values"]
+    v = evaluate_on(forecasts, IDS, MARCH)["values"]
     # Commits before 1 March: R1's latest 350 + R2's 500 = 850 against 1000 → 1 − 150/1000.
     assert v["forecast_accuracy"] == pytest.approx(0.85)
     # Company row made before March: 20 Feb, where the later run's 960 wins the tie → 1 − 40/1000.
@@ -67,7 +62,7 @@ def test_accuracy_of_commits_and_model(forecasts):
     # Closed months Apr 2024 – Mar 2025 with a forecast and revenue: Mar 0.04, Feb |250−200|/200
     # = 0.25 (January had no revenue; March 2024's wild 5000 is outside) → 0.145.
     assert v["forecast_mape"] == pytest.approx(0.145)
-    by_rep = values(forecasts, IDS, KpiQuery.build(MARCH.start, MARCH.end, by="rep"))["rows"]
+    by_rep = evaluate_on(forecasts, IDS, KpiQuery.build(MARCH.start, MARCH.end, by="rep"))["rows"]
     # R1: commit 350, model 500 against 400; R2: commit 500, model 540 against 600.
     assert [(r["rep"], r["forecast_accuracy"], r["forecast_accuracy_model"], r["forecast_mape"])
             for r in by_rep] == [("R1", pytest.approx(0.875), pytest.approx(0.75), pytest.approx(0.25)),
@@ -76,32 +71,32 @@ def test_accuracy_of_commits_and_model(forecasts):
 
 def test_closed_month_and_time_breakdown(forecasts):
     # A period ending mid-March: March is not closed yet, so February is measured (no commits for it).
-    mid = values(forecasts, IDS[:2], KpiQuery.build(date(2025, 3, 1), date(2025, 3, 15)))["values"]
+    mid = evaluate_on(forecasts, IDS[:2], KpiQuery.build(date(2025, 3, 1), date(2025, 3, 15)))["values"]
     assert mid == {"forecast_accuracy": None, "forecast_accuracy_model": pytest.approx(0.75)}
-    by_month = values(forecasts, ["forecast_accuracy_model"],
-                      KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31), by="month"))["rows"]
+    by_month = evaluate_on(forecasts, ["forecast_accuracy_model"],
+                           KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31), by="month"))["rows"]
     # January: a forecast but no revenue → undefined; February 0.75; March 0.96.
     assert [(r["month"], r["forecast_accuracy_model"]) for r in by_month] == [
         ("2025-01", None), ("2025-02", pytest.approx(0.75)), ("2025-03", pytest.approx(0.96))]
     # The model's per-rep rows answer a rep filter (R2: 540 against 600) but not a product one.
-    assert values(forecasts, ["forecast_accuracy_model"], KpiQuery.build(
+    assert evaluate_on(forecasts, ["forecast_accuracy_model"], KpiQuery.build(
         MARCH.start, MARCH.end, {"rep": "R2"}))["values"]["forecast_accuracy_model"] == pytest.approx(0.9)
-    assert values(forecasts, ["forecast_accuracy_model"], KpiQuery.build(
+    assert evaluate_on(forecasts, ["forecast_accuracy_model"], KpiQuery.build(
         MARCH.start, MARCH.end, {"product": "P1"}))["values"]["forecast_accuracy_model"] is None
 
 
 def test_zero_denominators_and_scope(forecasts):
     # January 2025: forecast 100 but no revenue; a year before any forecast: no MAPE.
-    january = values(forecasts, IDS[:2], KpiQuery.build(date(2025, 1, 1), date(2025, 1, 31)))["values"]
+    january = evaluate_on(forecasts, IDS[:2], KpiQuery.build(date(2025, 1, 1), date(2025, 1, 31)))["values"]
     assert january == {"forecast_accuracy": None, "forecast_accuracy_model": None}
-    early = values(forecasts, ["forecast_mape"], KpiQuery.build(date(2024, 1, 1), date(2024, 1, 31)))
+    early = evaluate_on(forecasts, ["forecast_mape"], KpiQuery.build(date(2024, 1, 1), date(2024, 1, 31)))
     assert early["values"]["forecast_mape"] is None
     # R1 sees its own commit (350), its own model row (500) and its own revenue (400).
-    assert values(forecasts, IDS, scope=R1)["values"] == {
+    assert evaluate_on(forecasts, IDS, MARCH, scope=R1)["values"] == {
         "forecast_accuracy": pytest.approx(0.875), "forecast_accuracy_model": pytest.approx(0.75),
         "forecast_mape": pytest.approx(0.25)}
     forged = KpiQuery.build(MARCH.start, MARCH.end, {"rep": "R2"})
-    assert values(forecasts, IDS, forged, R1)["values"] == {i: None for i in IDS}
+    assert evaluate_on(forecasts, IDS, forged, R1)["values"] == {i: None for i in IDS}
 
 
 def test_benchmarks_are_reference_data(engine):

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 import app.kpi.definitions  # noqa: F401
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 Q1 = KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31))
 SCALARS = ["leads_created", "qualified_leads", "lead_conversion_rate", "lead_to_customer_rate",
@@ -17,12 +17,7 @@ SCALARS = ["leads_created", "qualified_leads", "lead_conversion_rate", "lead_to_
 def leads(engine):
     with engine.begin() as conn:
         b = Builder(conn)
-        b.territory("T1", region="Poland", country="POL")
-        b.territory("T2", region="North America", country="USA")
-        b.rep("R1", team="East", territory_id="T1")
-        b.rep("R2", team="West", territory_id="T2")
-        b.account("A1", "T1", "R1")
-        b.account("A2", "T2", "R2")
+        b.two_regions()
         # L1's deal is won after Q1: it still makes L1 a customer ("at any time").
         b.deal("O1", "A1", "R1", "won", 100, "2025-01-20 09:00", closed_at="2025-04-15 00:00")
         b.deal("O2", "A2", "R2", "lost", 100, "2025-02-11 10:00", closed_at="2025-03-01 00:00")
@@ -49,13 +44,8 @@ def leads(engine):
     return engine
 
 
-def evaluate_on(engine, ids, query=Q1, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def test_lead_kpis_worked_by_hand(leads):
-    v = evaluate_on(leads, SCALARS)["values"]
+    v = evaluate_on(leads, SCALARS, Q1)["values"]
     assert v["leads_created"] == 5                                 # L1, L2, L3, L4, L6
     assert v["qualified_leads"] == 3                               # L1, L2, and L5 (created in 2024)
     assert v["lead_conversion_rate"] == pytest.approx(2 / 5)       # L1, L2 converted
@@ -66,7 +56,7 @@ def test_lead_kpis_worked_by_hand(leads):
 
 
 def test_tables_by_source_and_disqualify_reason(leads):
-    v = evaluate_on(leads, ["leads_by_source", "disqualify_reasons"])["values"]
+    v = evaluate_on(leads, ["leads_by_source", "disqualify_reasons"], Q1)["values"]
     # web_form: L1, L2 both converted, L1 won; referral: L3, L4; phone: L6 (L5 is 2024).
     assert v["leads_by_source"] == [
         {"source": "referral", "leads_created": 2, "lead_conversion_rate": 0.0, "lead_to_customer_rate": 0.0},
@@ -97,7 +87,7 @@ def test_additive_breakdowns_sum_to_the_total(leads):
 def test_org_time_zone_moves_a_late_lead_into_april(leads):
     with leads.begin() as conn:
         Builder(conn).setting("org_timezone", "Europe/Warsaw")
-    v = evaluate_on(leads, ["leads_created", "leads_missed_sla", "lead_response_minutes"])["values"]
+    v = evaluate_on(leads, ["leads_created", "leads_missed_sla", "lead_response_minutes"], Q1)["values"]
     # L6 is created on 1 April local time: 4 leads, L2 and L4 late, median of 10, 15, 30.
     assert (v["leads_created"], v["leads_missed_sla"]) == (4, 2)
     assert v["lead_response_minutes"] == pytest.approx(15)
@@ -107,7 +97,7 @@ def test_sla_setting_and_empty_period(leads):
     with leads.begin() as conn:
         Builder(conn).setting("response_sla_minutes", 10)
     # With a 10 min SLA, L1 (10 min) is in time and L3 (15 min) late: L2, L3, L4, L6.
-    assert evaluate_on(leads, ["leads_missed_sla"])["values"]["leads_missed_sla"] == 4
+    assert evaluate_on(leads, ["leads_missed_sla"], Q1)["values"]["leads_missed_sla"] == 4
     june = evaluate_on(leads, SCALARS + ["leads_by_source", "disqualify_reasons"],
                        KpiQuery.build(date(2025, 6, 1), date(2025, 6, 30)))["values"]
     # No leads at all: counts are 0, every ratio, mean and median undefined.
@@ -119,7 +109,7 @@ def test_sla_setting_and_empty_period(leads):
 
 def test_scope_sees_only_own_leads_and_a_forged_filter_sees_nothing(leads):
     rep1 = Scope.reps({"R1"}, "rep:R1")
-    v = evaluate_on(leads, SCALARS + ["disqualify_reasons"], scope=rep1)["values"]
+    v = evaluate_on(leads, SCALARS + ["disqualify_reasons"], Q1, scope=rep1)["values"]
     # R1's leads: L1, L3, L6 created; L1, L5 qualified; L1 converted and won; L1 10 d, L5 20 d.
     assert (v["leads_created"], v["qualified_leads"], v["leads_missed_sla"]) == (3, 2, 1)
     assert v["lead_conversion_rate"] == pytest.approx(1 / 3)

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 import app.kpi.definitions  # noqa: F401
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, QueryError, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 MARCH = KpiQuery.build(date(2025, 3, 1), date(2025, 3, 31))
 REP1 = Scope.reps({"R1"}, "rep:R1")
@@ -14,21 +14,12 @@ OPEN_IDS = ["open_deals", "pipeline_value", "avg_open_deal", "weighted_pipeline"
             "deals_without_next_task"]
 
 
-def _org(b):
-    b.territory("T1", region="Poland", country="POL")
-    b.territory("T2", region="North America", country="USA")
-    b.rep("R1", team="East", territory_id="T1")
-    b.rep("R2", team="West", territory_id="T2")
-    b.account("A1", "T1", "R1")
-    b.account("A2", "T2", "R2")
-
-
 @pytest.fixture
 def pipeline(engine):
     """Open as of 31 March: D1–D4. Stage probabilities are the built-in defaults."""
     with engine.begin() as conn:
         b = Builder(conn)
-        _org(b)
+        b.two_regions()
         run = b.model_run(model="win_probability")
         b.deal("D1", "A1", "R1", "open", 100, "2025-02-01 00:00", stage="Proposal",
                expected_close_date="2025-04-10")
@@ -70,13 +61,8 @@ def pipeline(engine):
     return engine
 
 
-def values(engine, ids, query=MARCH, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def test_open_deals_value_and_weighted(pipeline):
-    v = values(pipeline, OPEN_IDS)["values"]
+    v = evaluate_on(pipeline, OPEN_IDS, MARCH)["values"]
     # Open at the end of March: D1 100, D2 200, D3 300 (won in April), D4 400 (created 23:00
     # on 31 March). D5 is created in April; D6–D9 closed by then.
     assert (v["open_deals"], v["pipeline_value"], v["avg_open_deal"]) == (4, pytest.approx(1000), pytest.approx(250))
@@ -88,18 +74,18 @@ def test_open_deals_value_and_weighted(pipeline):
     assert v["deals_without_next_task"] == 2
     # Under a category filter, deals with a Software line count, valued at those lines:
     # D1 60 + D2 200 = 260; weighted 60×0.9 + 200×0.5 = 154.
-    software = values(pipeline, OPEN_IDS, KpiQuery.build(MARCH.start, MARCH.end, {"category": "Software"}))
+    software = evaluate_on(pipeline, OPEN_IDS, KpiQuery.build(MARCH.start, MARCH.end, {"category": "Software"}))
     assert software["values"]["open_deals"] == 2
     assert (software["values"]["pipeline_value"], software["values"]["weighted_pipeline"]) == (
         pytest.approx(260), pytest.approx(154))
     with pipeline.begin() as conn:
         Builder(conn).setting("stale_days", 5)
     # 27–31 March now includes D2's email of the 28th: only D4 is stale.
-    assert values(pipeline, ["stale_deals"])["values"]["stale_deals"] == 1
+    assert evaluate_on(pipeline, ["stale_deals"], MARCH)["values"]["stale_deals"] == 1
 
 
 def test_breakdowns_sum_to_the_total(pipeline):
-    by_region = values(pipeline, OPEN_IDS, KpiQuery.build(MARCH.start, MARCH.end, by="region"))["rows"]
+    by_region = evaluate_on(pipeline, OPEN_IDS, KpiQuery.build(MARCH.start, MARCH.end, by="region"))["rows"]
     rows = {r["region"]: r for r in by_region}
     # Poland (A1): D1, D2; North America (A2): D3, D4.
     assert (rows["Poland"]["open_deals"], rows["Poland"]["pipeline_value"]) == (2, pytest.approx(300))
@@ -109,57 +95,57 @@ def test_breakdowns_sum_to_the_total(pipeline):
     assert (rows["Poland"]["stale_deals"], rows["North America"]["stale_deals"]) == (1, 1)
     assert (rows["Poland"]["deals_without_next_task"], rows["North America"]["deals_without_next_task"]) == (1, 1)
     # By month of creation (the snapshot's ageing): D3 January, D1 February, D2 and D4 March.
-    by_month = values(pipeline, ["open_deals", "pipeline_value"],
-                      KpiQuery.build(MARCH.start, MARCH.end, by="month"))["rows"]
+    by_month = evaluate_on(pipeline, ["open_deals", "pipeline_value"],
+                           KpiQuery.build(MARCH.start, MARCH.end, by="month"))["rows"]
     assert [(r["month"], r["open_deals"], r["pipeline_value"]) for r in by_month] == [
         ("2025-01", 1, pytest.approx(300)), ("2025-02", 1, pytest.approx(100)),
         ("2025-03", 2, pytest.approx(600))]
 
 
 def test_coverage_of_the_following_period(pipeline):
-    v = values(pipeline, ["pipeline_coverage"])["values"]
+    v = evaluate_on(pipeline, ["pipeline_coverage"], MARCH)["values"]
     # Open deals expected 1 April – 1 May: D1 100 + D2 200 + D3 300 = 600 (D4 has no date).
     # Quota: April 200 + 100, plus 1 of May's 31 days of R1's 310 = 10 → 310.
     assert v["pipeline_coverage"] == pytest.approx(600 / 310)
-    rows = {r["region"]: r["pipeline_coverage"] for r in values(
+    rows = {r["region"]: r["pipeline_coverage"] for r in evaluate_on(
         pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="region"))["rows"]}
     # Poland: 300 / (200 + 10); North America: D3 300 / R2's 100.
     assert rows == {"Poland": pytest.approx(300 / 210), "North America": pytest.approx(3.0)}
-    by_month = values(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="month"))
+    by_month = evaluate_on(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="month"))
     # Each month's expected closes over that month's quota: April 400 / 300, May 200 / 10.
     # March itself (the period's own bucket) has nothing to cover: undefined.
     assert [(r["month"], r["pipeline_coverage"]) for r in by_month["rows"]] == [
         ("2025-03", None), ("2025-04", pytest.approx(400 / 300)), ("2025-05", pytest.approx(20.0))]
     # Quotas have no product: coverage by product is refused under its own name.
     with pytest.raises(QueryError, match="pipeline_coverage cannot be broken down by product"):
-        values(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="product"))
+        evaluate_on(pipeline, ["pipeline_coverage"], KpiQuery.build(MARCH.start, MARCH.end, by="product"))
     # June: nothing expected in July and no July quota → undefined, not 0.
     june = KpiQuery.build(date(2025, 6, 1), date(2025, 6, 30))
-    assert values(pipeline, ["pipeline_coverage"], june)["values"]["pipeline_coverage"] is None
+    assert evaluate_on(pipeline, ["pipeline_coverage"], june)["values"]["pipeline_coverage"] is None
 
 
 def test_sales_velocity(pipeline):
-    v = values(pipeline, ["sales_velocity"])["values"]
+    v = evaluate_on(pipeline, ["sales_velocity"], MARCH)["values"]
     # 4 open × win rate 1/4 (D7 won; D6, D8, D9 lost) × avg deal 70 / cycle 58.5 days
     # (1 February → 31 March 12:00).
     assert v["sales_velocity"] == pytest.approx(4 * 0.25 * 70 / 58.5)
-    by_month = values(pipeline, ["sales_velocity"],
-                      KpiQuery.build(date(2025, 2, 1), date(2025, 3, 31), by="month"))["rows"]
+    by_month = evaluate_on(pipeline, ["sales_velocity"],
+                           KpiQuery.build(date(2025, 2, 1), date(2025, 3, 31), by="month"))["rows"]
     # Each month as its own period: February won nothing, so its velocity is undefined.
     assert [(r["month"], r["sales_velocity"]) for r in by_month] == [
         ("2025-02", None), ("2025-03", pytest.approx(70 / 58.5))]
 
 
 def test_scope_sees_only_own_deals(pipeline):
-    v = values(pipeline, OPEN_IDS, scope=REP1)["values"]
+    v = evaluate_on(pipeline, OPEN_IDS, MARCH, scope=REP1)["values"]
     # R1 owns D1 and D2; D2 is stale and has no next task. R1's meeting on D3 does not show D3.
     assert (v["open_deals"], v["pipeline_value"], v["weighted_pipeline"]) == (2, pytest.approx(300), pytest.approx(190))
     assert (v["stale_deals"], v["deals_without_next_task"]) == (1, 1)
     forged = KpiQuery.build(MARCH.start, MARCH.end, {"rep": "R2"})
-    v = values(pipeline, OPEN_IDS + ["pipeline_coverage"], forged, REP1)["values"]
+    v = evaluate_on(pipeline, OPEN_IDS + ["pipeline_coverage"], forged, REP1)["values"]
     assert (v["open_deals"], v["pipeline_value"], v["weighted_pipeline"], v["stale_deals"]) == (0, 0, 0, 0)
     assert v["avg_open_deal"] is None and v["pipeline_coverage"] is None
-    assert values(pipeline, ["open_deals"], scope=Scope.nothing())["values"]["open_deals"] == 0
+    assert evaluate_on(pipeline, ["open_deals"], MARCH, scope=Scope.nothing())["values"]["open_deals"] == 0
 
 
 @pytest.fixture
@@ -167,7 +153,7 @@ def funnel(engine):
     """Leads and deals created in March 2025, with their stage history."""
     with engine.begin() as conn:
         b = Builder(conn)
-        _org(b)
+        b.two_regions()
         b.lead("L1", "2025-03-02 09:00", owner_rep_id="R1", qualified_at="2025-03-03 09:00",
                converted_at="2025-03-05 09:00")
         b.lead("L2", "2025-03-04 09:00", owner_rep_id="R1", qualified_at="2025-03-06 09:00")
@@ -195,7 +181,7 @@ def funnel(engine):
 
 
 def test_funnel_steps_and_conversion(funnel):
-    out = values(funnel, ["funnel"], KpiQuery.build(MARCH.start, MARCH.end, by="region"))
+    out = evaluate_on(funnel, ["funnel"], KpiQuery.build(MARCH.start, MARCH.end, by="region"))
     rows = [(r["step"], r["count"], r["value"], r["conversion"]) for r in out["values"]["funnel"]]
     approx = pytest.approx
     # Leads of March: 4 created (L1–L4); qualified L1, L2 and L3 (converted, so it passed);
@@ -211,22 +197,22 @@ def test_funnel_steps_and_conversion(funnel):
 
 
 def test_loss_reasons(funnel):
-    v = values(funnel, ["loss_reasons"])["values"]
+    v = evaluate_on(funnel, ["loss_reasons"], MARCH)["values"]
     # Lost in March: F4 price 100, F6 price 40, F5 without a reason 60; F7 is lost in April.
     assert v["loss_reasons"] == [{"reason": "price", "count": 2, "value": pytest.approx(140)},
                                  {"reason": "unspecified", "count": 1, "value": pytest.approx(60)}]
 
 
 def test_funnel_and_losses_respect_scope(funnel):
-    v = values(funnel, ["funnel", "loss_reasons"], scope=REP1)["values"]
+    v = evaluate_on(funnel, ["funnel", "loss_reasons"], MARCH, scope=REP1)["values"]
     counts = [(r["step"], r["count"]) for r in v["funnel"]]
     # R1: leads L1, L2 (both qualified, L1 converted); deals F1 (position 6) and F2 (position 2).
     assert counts == [("Leads created", 2), ("Leads qualified", 2), ("Leads converted", 1),
                       ("Prospecting", 2), ("Qualification", 2), ("Needs Analysis", 1), ("Proposal", 1),
                       ("Negotiation", 1), ("Closed Won", 1)]
     assert v["loss_reasons"] == [{"reason": "price", "count": 1, "value": pytest.approx(40)}]
-    forged = values(funnel, ["funnel", "loss_reasons"], KpiQuery.build(MARCH.start, MARCH.end, {"rep": "R2"}),
-                    REP1)["values"]
+    forged = evaluate_on(funnel, ["funnel", "loss_reasons"], KpiQuery.build(MARCH.start, MARCH.end, {"rep": "R2"}),
+                         REP1)["values"]
     assert {r["count"] for r in forged["funnel"]} == {0} and forged["loss_reasons"] == []
     # With every count 0 each conversion has a zero denominator: undefined, not 0.
     assert {r["conversion"] for r in forged["funnel"]} == {None}

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 import app.kpi.definitions  # noqa: F401
-from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.kpi_helpers import evaluate_on
 
 Q1 = KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31))
 R1 = Scope.reps({"R1"}, "rep:R1")
@@ -24,14 +24,9 @@ R1 = Scope.reps({"R1"}, "rep:R1")
 def team(engine):
     with engine.begin() as conn:
         b = Builder(conn)
-        b.territory("T1", region="Poland")
-        b.territory("T2", region="North America", country="USA")
-        b.rep("R1", team="East", territory_id="T1")
-        b.rep("R2", team="West", territory_id="T2")
+        b.two_regions()
         b.rep("R3", team="East", territory_id="T1", active=False)
         b.rep("R4", team="West", territory_id="T2", active=False)
-        b.account("A1", "T1", "R1")
-        b.account("A2", "T2", "R2")
         for month in ("2025-01-01", "2025-02-01", "2025-03-01"):
             b.quota("R1", month, 200)
             b.quota("R2", month, 250)
@@ -55,13 +50,8 @@ def team(engine):
     return engine
 
 
-def values(engine, ids, query=Q1, scope=Scope.everything()):
-    with engine.connect() as conn:
-        return evaluate(conn, ids, query, scope)
-
-
 def leaderboard(engine, query=Q1, scope=Scope.everything()):
-    return values(engine, ["rep_leaderboard"], query, scope)["values"]["rep_leaderboard"]
+    return evaluate_on(engine, ["rep_leaderboard"], query, scope)["values"]["rep_leaderboard"]
 
 
 def test_rep_leaderboard(team):
@@ -88,7 +78,7 @@ def test_rep_leaderboard(team):
 def test_revenue_per_rep_activities_and_trainings(team):
     ids = ["avg_revenue_per_rep", "activities", "trainings_completed", "certifications_completed",
            "training_score"]
-    v = values(team, ids)["values"]
+    v = evaluate_on(team, ids, Q1)["values"]
     # Revenue 300+100+600+50 = 1050 over the active reps R1, R2 → 525.
     assert v["avg_revenue_per_rep"] == pytest.approx(525)
     assert v["activities"] == 4                               # the April call is outside Q1
@@ -96,32 +86,33 @@ def test_revenue_per_rep_activities_and_trainings(team):
     assert (v["trainings_completed"], v["certifications_completed"]) == (3, 2)
     assert v["training_score"] == pytest.approx(80)           # (80 + 90 + 70) / 3
     by_team = {r["team"]: r["avg_revenue_per_rep"] for r in
-               values(team, ["avg_revenue_per_rep"], KpiQuery.build(Q1.start, Q1.end, by="team"))["rows"]}
+               evaluate_on(team, ["avg_revenue_per_rep"], KpiQuery.build(Q1.start, Q1.end, by="team"))["rows"]}
     # East: 400 / R1 (R3 inactive); West: R2 600 + R4 50 over R2 alone.
     assert by_team == {"East": pytest.approx(400), "West": pytest.approx(650)}
-    by_month = values(team, ["avg_revenue_per_rep", "activities", "trainings_completed"],
-                      KpiQuery.build(Q1.start, Q1.end, by="month"))["rows"]
+    by_month = evaluate_on(team, ["avg_revenue_per_rep", "activities", "trainings_completed"],
+                           KpiQuery.build(Q1.start, Q1.end, by="month"))["rows"]
     # Each month's revenue over the 2 active reps (March closed only lost deals: 0); counts sum to 4 and 3.
     assert [(r["month"], r["avg_revenue_per_rep"], r["activities"], r["trainings_completed"])
             for r in by_month] == [("2025-01", 175, 2, 1), ("2025-02", 350, 1, 1), ("2025-03", 0, 1, 1)]
-    by_rep = values(team, ["activities", "certifications_completed"], KpiQuery.build(Q1.start, Q1.end, by="rep"))
+    by_rep = evaluate_on(team, ["activities", "certifications_completed"], KpiQuery.build(Q1.start, Q1.end, by="rep"))
     assert [(r["rep"], r["activities"], r["certifications_completed"]) for r in by_rep["rows"]] == [
         ("R1", 3, 1), ("R2", 1, 1)]
 
 
 def test_zero_denominators_and_scope(team):
     empty = KpiQuery.build(date(2024, 1, 1), date(2024, 3, 31))
-    v = values(team, ["avg_revenue_per_rep", "training_score", "activities"], empty)["values"]
+    v = evaluate_on(team, ["avg_revenue_per_rep", "training_score", "activities"], empty)["values"]
     # Nothing in Q1 2024: revenue 0 over 2 reps is 0, no scores means no mean.
     assert v == {"avg_revenue_per_rep": 0, "training_score": None, "activities": 0}
-    assert values(team, ["avg_revenue_per_rep"], scope=Scope.nothing())["values"] == {"avg_revenue_per_rep": None}
+    assert evaluate_on(team, ["avg_revenue_per_rep"], Q1, scope=Scope.nothing())["values"] == {
+        "avg_revenue_per_rep": None}
 
     ids = ["avg_revenue_per_rep", "activities", "trainings_completed", "training_score"]
     # R1 alone: 400 over one rep, 3 activities, 2 trainings scoring 80 and 90.
-    assert values(team, ids, scope=R1)["values"] == {
+    assert evaluate_on(team, ids, Q1, scope=R1)["values"] == {
         "avg_revenue_per_rep": 400, "activities": 3, "trainings_completed": 2, "training_score": 85}
     assert [r["rep"] for r in leaderboard(team, scope=R1)] == ["R1"]
     forged = KpiQuery.build(Q1.start, Q1.end, {"rep": "R2"})
-    assert values(team, ids, forged, R1)["values"] == {
+    assert evaluate_on(team, ids, forged, R1)["values"] == {
         "avg_revenue_per_rep": None, "activities": 0, "trainings_completed": 0, "training_score": None}
     assert leaderboard(team, forged, R1) == []
