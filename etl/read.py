@@ -78,7 +78,7 @@ def _zip_sources(path: Path, encoding: str, delimiter: str | None) -> list[Sourc
 def _csv_source(name: str, data: bytes, encoding: str, delimiter: str | None) -> SourceFile:
     text = decode(name, data, encoding)
     delim = delimiter or sniff_delimiter(name, text)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delim), [])
+    header = next(csv.reader([first_line(text)], delimiter=delim), [])
     digest = hashlib.sha256(data).hexdigest()
     return SourceFile(name, digest, lambda: parse_csv(name, text, delim), [h.strip() for h in header])
 
@@ -106,9 +106,15 @@ def _looks_cyrillic(data: bytes) -> bool:
     return len(high) > 20
 
 
+def first_line(text: str) -> str:
+    """The header line, without copying the rest of a file that may be gigabytes."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip("\r")
+
+
 def sniff_delimiter(name: str, text: str) -> str:
     """The delimiter is the candidate that splits the header into the most fields."""
-    header = text.split("\n", 1)[0]
+    header = first_line(text)
     if not header.strip():
         raise UnusableInput(f"{name} is not a CSV file: its first line (the header) is empty")
     counts = {d: header.count(d) for d in DELIMITERS}
@@ -119,39 +125,44 @@ def sniff_delimiter(name: str, text: str) -> str:
 def parse_csv(name: str, text: str, delimiter: str) -> pd.DataFrame:
     """Parse CSV text into a str frame indexed by source line number.
 
-    The fast C parser is used when every record sits on one line (then line
-    numbers are exact); otherwise the csv module tracks physical lines.
+    Arrow's multi-threaded reader takes files whose records each sit on one
+    line (then line numbers are exact); anything irregular — blank lines,
+    quoted line breaks, rows of the wrong width — goes to the csv module,
+    which tracks physical lines and reports wrong-width rows.
     """
-    body_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if not _uniform_width(text, delimiter):
-        return _parse_with_csv_module(name, text, delimiter)
+    if "\n\n" not in text and "\n\r\n" not in text:
+        frame = _parse_with_arrow(text, delimiter)
+        if frame is not None:
+            return frame
+    return _parse_with_csv_module(name, text, delimiter)
+
+
+def _parse_with_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
+    """None when the file is not regular enough for exact line numbers."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = next(csv.reader([first_line(text)], delimiter=delimiter), [])
+    if len(set(header)) != len(header):
+        return None
+    irregular = []
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError):
-        return _parse_with_csv_module(name, text, delimiter)
-    # Quoted line breaks shift line numbers; short rows come back padded with NaN.
-    if len(frame) + 1 != body_lines or frame.isna().to_numpy().any():
-        return _parse_with_csv_module(name, text, delimiter)
-    frame.columns = [str(c).strip() for c in frame.columns]
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode()),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False,
+                                             invalid_row_handler=lambda row: irregular.append(row) or "skip"),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    body_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if irregular or table.num_rows + 1 != body_lines:
+        return None
+    frame = table.to_pandas()
+    frame.columns = [str(c).strip() for c in header]
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
-    return _drop_blank_rows(frame) if "\n\n" in text.replace("\r", "") else frame
-
-
-def _uniform_width(text: str, delimiter: str) -> bool:
-    """Whether every line holds as many fields as the header.
-
-    The C parser pads a short row with "" and turns a first row with one extra
-    field into an index (shifting every column), both silently; such files go
-    to the csv module, which reports wrong-width rows.
-    """
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    width = len(next(csv.reader(lines[:1], delimiter=delimiter), []))
-    body = [line for line in lines[1:] if line.strip()]
-    if any(line.count(delimiter) != width - 1 for line in body if '"' not in line):
-        return False
-    quoted = [line for line in body if '"' in line]
-    return all(len(record) == width for record in csv.reader(quoted, delimiter=delimiter))
+    return frame
 
 
 def _parse_with_csv_module(name: str, text: str, delimiter: str) -> pd.DataFrame:
@@ -170,13 +181,6 @@ def _parse_with_csv_module(name: str, text: str, delimiter: str) -> pd.DataFrame
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
     frame.attrs["ragged"] = [(line, len(header), rec) for line, rec in ragged]
     return frame
-
-
-def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
-    return frame[~blank] if blank.any() else frame
 
 
 def _xlsx_sources(path: Path) -> list[SourceFile]:

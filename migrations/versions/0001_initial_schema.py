@@ -361,10 +361,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_channel'), ['channel'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_expected_close_date'), ['expected_close_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_lead_id'), ['lead_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_owner_rep_id'), ['owner_rep_id'], unique=False)
         batch_op.create_index('ix_opportunities_status_closed_at', ['status', 'closed_at'], unique=False)
 
@@ -476,10 +474,8 @@ def downgrade() -> None:
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.drop_index('ix_opportunities_status_closed_at')
         batch_op.drop_index(batch_op.f('ix_opportunities_owner_rep_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_lead_id'))
         batch_op.drop_index(batch_op.f('ix_opportunities_expected_close_date'))
         batch_op.drop_index(batch_op.f('ix_opportunities_created_at'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_channel'))
         batch_op.drop_index(batch_op.f('ix_opportunities_account_id'))
 
     op.drop_table('opportunities')
