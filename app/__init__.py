@@ -1,4 +1,4 @@
-"""The application factory: a Flask server with login, the JSON API and (later) the Dash app."""
+"""The application factory: a Flask server with login, the JSON API and the Dash app."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,12 +31,17 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     server.extensions["kpi_cache"] = make_cache(config.redis_url)
     login_manager.init_app(server)
     login_manager.session_protection = "basic"
+    # Before the guard: a ?lang= on the way to the login page is remembered.
+    from app.i18n import init_i18n
+    init_i18n(server)
     server.before_request(guard.require_login)
     server.after_request(guard.no_store)
     server.register_blueprint(routes.bp)
     server.register_blueprint(api.bp)
     server.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
     _register_errors(server)
+    from app.dash_app import build_dash
+    server.extensions["dash"] = build_dash(server)
     return server
 
 

@@ -12,9 +12,9 @@ from app.auth.passwords import hash_password
 from app.auth.roles import Role
 from app.data import users as store
 from app.data.tokens import revoke_all_tokens
+from app.i18n import LOCALES
 from app.data.audit import record_event
 
-LOCALES = ("en", "pl", "ru", "fa", "zh")
 
 
 class UserError(ValueError):

@@ -9,11 +9,11 @@ import argparse
 import os
 import sys
 
-from app.cli import data, db, kpi, settings, status, users
+from app.cli import data, db, kpi, run, settings, status, users
 from app.config import Config
 from app.data.engine import make_engine
 
-GROUPS = (db, data, users, kpi, settings, status)
+GROUPS = (db, data, users, kpi, settings, status, run)
 
 
 class CliError(Exception):

@@ -1,4 +1,4 @@
-"""Read queries outside the KPI registry: status, org chart, time bounds."""
+"""Read queries outside the KPI registry: status, org chart, time bounds, filter options."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -36,3 +36,49 @@ def fetch_reporting_lines(conn: Connection) -> list[tuple[str, str | None]]:
     """(rep_id, manager_rep_id) for every rep: the org chart scope is built from."""
     from app.data.schema import reps
     return [tuple(r) for r in conn.execute(sa.select(reps.c.rep_id, reps.c.manager_rep_id))]
+
+
+def fetch_import_freshness(conn: Connection) -> dict:
+    """{"last_success_at": finish time (naive UTC) of the newest import that loaded data
+    (succeeded or partial), or None; "last_status": status of the newest finished import}."""
+    from app.data.system_schema import import_runs as r
+    done = sa.select(r.c.finished_at, r.c.status).where(r.c.dry_run.is_(False), r.c.status != "running")
+    newest = conn.execute(done.order_by(r.c.run_id.desc()).limit(1)).first()
+    success = conn.execute(done.where(r.c.status.in_(("succeeded", "partial")))
+                           .order_by(r.c.run_id.desc()).limit(1)).first()
+    return {"last_success_at": success.finished_at if success else None,
+            "last_status": newest.status if newest else None}
+
+
+def fetch_filter_options(conn: Connection, rep_ids: frozenset[str] | None) -> dict[str, list[dict]]:
+    """Values for the filter bar: {key: [{"value", "label"}, …]} sorted by label.
+
+    `rep_ids` is the viewer's scope (None = everything): reps and teams list only the
+    reps in it, so a rep sees only themselves. Products also carry their "category".
+    Reference values (territories, products, channels, segments) are not sensitive.
+    """
+    from app.data.schema import accounts, opportunities, products, reps, territories
+    in_scope = sa.true() if rep_ids is None else reps.c.rep_id.in_(sorted(rep_ids))
+
+    def pairs(query) -> list[dict]:
+        rows = conn.execute(query).all()
+        return sorted(({"value": v, "label": label or v} for v, label, *_ in rows if v),
+                      key=lambda o: (str(o["label"]).lower(), o["value"]))
+
+    def distinct(column) -> list[dict]:
+        return pairs(sa.select(column, column).where(column.is_not(None)).distinct())
+
+    options = {
+        "territory": pairs(sa.select(territories.c.territory_id, territories.c.name)),
+        "region": distinct(territories.c.region),
+        "country": distinct(territories.c.country),
+        "team": pairs(sa.select(reps.c.team, reps.c.team).where(in_scope).distinct()),
+        "rep": pairs(sa.select(reps.c.rep_id, reps.c.name).where(in_scope)),
+        "category": distinct(products.c.category),
+        "channel": distinct(opportunities.c.channel),
+        "segment": distinct(accounts.c.segment),
+    }
+    product_rows = conn.execute(sa.select(products.c.product_id, products.c.name, products.c.category))
+    options["product"] = sorted(({"value": p, "label": n or p, "category": c} for p, n, c in product_rows),
+                                key=lambda o: (o["label"].lower(), o["value"]))
+    return options

@@ -1,0 +1,71 @@
+"""The page table: which pages exist, where they live and which roles may open them.
+
+One table read by the Dash app (page registration, the 403 check), the navbar and
+the tests. Roles follow docs/architecture.md by the kind of page: analysis pages
+for admins, executives and managers; personal pages and the shared leaderboard
+for every role; admin pages for admins. A page is added here when it is built.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.roles import Role
+from app.i18n import N_
+
+ANALYSIS, PERSONAL, SHARED, ADMINISTRATION = "analysis", "personal", "shared", "administration"
+
+KIND_ROLES: dict[str, frozenset[Role]] = {
+    ANALYSIS: frozenset({Role.ADMIN, Role.EXECUTIVE, Role.MANAGER}),
+    PERSONAL: frozenset(Role),
+    SHARED: frozenset(Role),
+    ADMINISTRATION: frozenset({Role.ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str            # also the Dash module name suffix and the id prefix ("overview-…")
+    path: str
+    name: str           # marked with N_, translated when shown
+    kind: str
+    order: int
+    icon: str           # a Bootstrap Icons class
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return KIND_ROLES[self.kind]
+
+
+PAGES: tuple[Page, ...] = (
+    Page("overview", "/", N_("Overview"), ANALYSIS, 0, "bi-speedometer2"),
+)
+
+
+def role_of(user: dict | None) -> Role | None:
+    """The role of an active user record, else None (no pages at all)."""
+    if not user or not user.get("active", True):
+        return None
+    try:
+        return Role(user.get("role"))
+    except ValueError:
+        return None
+
+
+def may_open(role: Role | str | None, page: Page) -> bool:
+    return role is not None and role in page.roles
+
+
+def pages_for(role: Role | str | None) -> list[Page]:
+    """The pages a role may open, in navbar order."""
+    return sorted((p for p in PAGES if may_open(role, p)), key=lambda p: p.order)
+
+
+def page_named(key: str) -> Page:
+    return next(p for p in PAGES if p.key == key)
+
+
+def page_at(path: str | None) -> Page | None:
+    for page in PAGES:
+        if page.path == (path or "/"):
+            return page
+    return None

@@ -1,0 +1,105 @@
+"""Build the Dash app on the Flask server: pages from the page table, the shell, callbacks, policy.
+
+Everything is served by the app itself (serve_locally, the project's assets/
+folder): no CDN for scripts, styles, icons or map geometry.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from html import escape
+
+import dash
+from dash import Dash
+from dash.exceptions import MissingCallbackContextException
+from flask import Flask
+
+from app.auth.pages import PAGES, Page, may_open, pages_for
+from app.config import PROJECT_ROOT
+from app.i18n import gettext as _
+from app.i18n import html_attributes, vendor_stylesheets
+from app.kpi import service
+from callbacks import overview as overview_callbacks
+from callbacks import policy
+from callbacks import shell as shell_callbacks
+from layouts import ids, shell
+from layouts.components import forbidden_page
+
+PAGE_LAYOUTS = {"overview": "layouts.pages.overview"}
+CALLBACK_MODULES = (shell_callbacks, overview_callbacks)
+# Vendor styles are linked per request (Bootstrap's LTR or RTL build by language), so Dash
+# must not add them all from assets/; the rest of assets/ (i18n.css …) it adds itself.
+ASSETS_IGNORE = r"^(bootstrap(\.rtl)?\.min\.css|bootstrap-icons\.min\.css)$"
+log = logging.getLogger(__name__)
+
+
+class DashboardDash(Dash):
+    """Dash with the page's language and direction on <html> and the vendor styles first."""
+
+    def interpolate_index(self, **kwargs):
+        links = "".join(f'<link rel="stylesheet" href="{escape(self.get_asset_url(path))}">'
+                        for path in vendor_stylesheets())
+        kwargs["css"] = links + kwargs.get("css", "")
+        attrs = " ".join(f'{k}="{escape(v)}"' for k, v in html_attributes().items())
+        return super().interpolate_index(**kwargs).replace("<html>", f"<html {attrs}>", 1)
+
+
+def build_dash(server: Flask) -> Dash:
+    """The Dash app mounted on `server` (which already has login, the guard and the API)."""
+    app = DashboardDash(__name__, server=server, use_pages=True, pages_folder="", serve_locally=True,
+               assets_folder=str(PROJECT_ROOT / "assets"), assets_ignore=ASSETS_IGNORE,
+               title="Sales Performance Dashboard", update_title=None, on_error=friendly_error,
+               meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    for page in PAGES:
+        module = importlib.import_module(PAGE_LAYOUTS[page.key])
+        dash.register_page(module.__name__, path=page.path, name=page.name, order=page.order,
+                           title=_page_title(page), layout=guarded_layout(page, module.layout),
+                           roles=sorted(r.value for r in page.roles))
+    with server.test_request_context("/"):
+        # Dash renders a function layout once when it is set; its text needs a request (locale).
+        app.layout = shell.layout
+    for module in CALLBACK_MODULES:
+        module.register(app)
+    server.before_request(policy.enforce(app))
+    return app
+
+
+def guarded_layout(page: Page, build):
+    """The page's layout for roles the page table allows; the 403 page (audited) for others.
+
+    The check runs when Dash's page router renders the page, inside the callback
+    request, with the user re-read from the database. Dash also calls layouts
+    outside any callback to learn the component ids; those calls get the skeleton,
+    which holds no data.
+    """
+    def layout(**query):
+        if not rendering_page():
+            return build(**query)
+        role = service.viewer_role()
+        if may_open(role, page):
+            return build(**query)
+        service.record_denied(f"page:{page.path}")
+        return forbidden_page(_(page.name), [(_(p.name), p.path) for p in pages_for(role)])
+    return layout
+
+
+def rendering_page() -> bool:
+    """True inside the callback of Dash's page router."""
+    try:
+        outputs = dash.ctx.outputs_list
+    except (MissingCallbackContextException, LookupError):   # not inside a callback at all
+        return False
+    flat = [o for group in outputs for o in (group if isinstance(group, list) else [group])]
+    return any(isinstance(o, dict) and o.get("id") == "_pages_content" for o in flat)
+
+
+def _page_title(page: Page):
+    return lambda **_path: f"{_(page.name)} · Sales Performance Dashboard"
+
+
+def friendly_error(error: Exception):
+    """A callback failed: log the traceback, tell the user in plain words, change nothing else."""
+    log.error("callback failed", exc_info=error)
+    dash.set_props(ids.ERROR, {"is_open": True, "children": _(
+        "Part of this page could not be loaded. Try again, or change the filters; the error has been logged.")})
+    return None

@@ -1,0 +1,107 @@
+"""Overview callbacks: each reads the page's filters, asks the KPI layer in the viewer's scope
+(app.kpi.service) and renders with the pure builders in layouts/."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from app.auth.pages import page_named
+from app.i18n import current_locale
+from app.kpi import service
+from app.kpi.tiles import tile_values
+from app.kpi.urlstate import (filters_to_search, kpi_query, month_to_date_query, parse_filters, trend_query,
+                              with_filter)
+from callbacks.policy import allow
+from layouts import figures, ids
+from layouts.components import rep_table, tile_grid
+from layouts.pages import overview as page
+
+ROLES = page_named("overview").roles
+
+
+def _ask(kpi_ids: list[str], search: str, **question) -> tuple[dict, dict]:
+    """The KPI answer for the page's filters (`by`, `compare` as given) and the settings."""
+    settings = service.settings()
+    query = kpi_query(parse_filters(search), service.org_today(settings), **question)
+    return service.ask(kpi_ids, query), settings
+
+
+@allow(ROLES)
+def update_overview_tiles(search):
+    filters, settings = parse_filters(search), service.settings()
+    today = service.org_today(settings)
+    now, trend = service.ask_many([(list(page.TILE_KPIS), kpi_query(filters, today)),
+                                   (list(page.SPARKLINE_KPIS), trend_query(filters, today))])
+    tiles = tile_values(page.TILE_KPIS, now, trend, no_trend=page.NO_SPARKLINE)
+    return tile_grid(tiles, current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_trend(search):
+    settings = service.settings()
+    query = trend_query(parse_filters(search), service.org_today(settings))
+    answer = service.ask(list(page.TREND_KPIS), query)
+    return figures.revenue_quota_figure(answer["rows"], current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_pacing(search):
+    """This month to date against its quota: the whole month's quota is the plan."""
+    filters, settings = parse_filters(search), service.settings()
+    today = service.org_today(settings)
+    to_date, month = service.ask_many([(list(page.PACING_KPIS), month_to_date_query(filters, today)),
+                                       (["quota"], month_to_date_query(filters, today, whole=True))])
+    return page.pacing_panel(to_date["values"], month["values"]["quota"], current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_map(search):
+    answer, settings = _ask(["revenue"], search, by="country", compare=False)
+    return figures.revenue_map_figure(answer["rows"], current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_products(search):
+    answer, settings = _ask(["revenue"], search, by="product", compare=False)
+    products = service.filter_options()["product"]
+    return figures.revenue_treemap_figure(answer["rows"], products, current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_channels(search):
+    answer, settings = _ask(["revenue"], search, by="channel", compare=False)
+    return figures.revenue_channel_figure(answer["rows"], current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_overview_reps(search):
+    answer, settings = _ask(["rep_leaderboard"], search, compare=False)
+    anonymous = settings["leaderboard_anonymous"] and service.viewer_role() == "rep"
+    return rep_table(answer["values"]["rep_leaderboard"], current_locale(), settings["currency"],
+                     anonymous=anonymous, limit=page.TOP_REPS)
+
+
+@allow(ROLES)
+def update_overview_drilldown(map_click, products_click, channels_click, rep_clicks, search):
+    """A click on a chart element or a rep row sets that filter in the URL."""
+    if not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update
+    target = page.drill_target(ctx.triggered_id, map_click, products_click, channels_click)
+    if target is None:
+        return no_update
+    return filters_to_search(with_filter(parse_filters(search), *target))
+
+
+def register(app) -> None:
+    filters = Input(ids.OVERVIEW_FILTERS, "data")
+    app.callback(Output(ids.OVERVIEW_TILES, "children"), filters)(update_overview_tiles)
+    app.callback(Output(ids.OVERVIEW_TREND, "figure"), filters)(update_overview_trend)
+    app.callback(Output(ids.OVERVIEW_PACING, "children"), filters)(update_overview_pacing)
+    app.callback(Output(ids.OVERVIEW_MAP, "figure"), filters)(update_overview_map)
+    app.callback(Output(ids.OVERVIEW_PRODUCTS, "figure"), filters)(update_overview_products)
+    app.callback(Output(ids.OVERVIEW_CHANNELS, "figure"), filters)(update_overview_channels)
+    app.callback(Output(ids.OVERVIEW_REPS, "children"), filters)(update_overview_reps)
+    app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                 Input(ids.OVERVIEW_MAP, "clickData"), Input(ids.OVERVIEW_PRODUCTS, "clickData"),
+                 Input(ids.OVERVIEW_CHANNELS, "clickData"),
+                 Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
+                 State(ids.URL, "search"), prevent_initial_call=True)(update_overview_drilldown)

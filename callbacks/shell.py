@@ -1,0 +1,97 @@
+"""Shell callbacks: navbar, user menu, freshness badge, language, filter bar and breadcrumbs."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from app.auth.pages import pages_for
+from app.i18n import LOCALES, current_locale
+from app.kpi import service
+from app.kpi.urlstate import filters_to_search, parse_filters, with_filter
+from callbacks.policy import EVERYONE, allow
+from layouts import ids
+from layouts.components import breadcrumbs
+from layouts.filter_bar import controls_from_filters, crumb_items, filters_from_controls, options_for_controls
+from layouts.shell import freshness_badge, nav_links, user_menu
+
+CONTROLS = [(ids.FILTER_PERIOD, "value"), (ids.FILTER_RANGE, "start_date"), (ids.FILTER_RANGE, "end_date"),
+            (ids.FILTER_COMPARE, "value")] + [(ids.FILTER[key], "value") for key in ids.FILTER_KEYS]
+
+
+@allow(EVERYONE)
+def update_shell_nav(pathname, search):
+    """Links to the pages the viewer's role may open, carrying the current filters."""
+    return nav_links(pages_for(service.viewer_role()), filters_to_search(parse_filters(search)), pathname)
+
+
+@allow(EVERYONE)
+def update_shell_user(_pathname):
+    return user_menu(service.viewer())
+
+
+@allow(EVERYONE)
+def update_shell_freshness(_pathname):
+    state = service.freshness()
+    return freshness_badge(state["state"], state["last_success_at"], current_locale(), state["timezone"])
+
+
+@allow(EVERYONE)
+def update_shell_filters(search, *controls):
+    """Keeps the filter bar and the URL in step. A new URL sets the controls and their options
+    (in the viewer's scope) together, so a dropdown never drops a value before its options
+    arrive; a changed control writes the URL."""
+    filters, today = parse_filters(search), service.org_today()
+    if ctx.triggered_id in (None, ids.URL):
+        options = options_for_controls(service.filter_options())
+        return [no_update, *controls_from_filters(filters, today), *options]
+    changed = filters_from_controls(filters, ctx.triggered_id, list(controls))
+    new_search = filters_to_search(changed)
+    return [new_search if new_search != (search or "") else no_update,
+            *controls_from_filters(changed, today), *[no_update] * len(ids.FILTER_KEYS)]
+
+
+@allow(EVERYONE)
+def update_shell_breadcrumbs(search):
+    filters = parse_filters(search)
+    return breadcrumbs(crumb_items(filters, service.filter_options() if filters else {}, current_locale()))
+
+
+@allow(EVERYONE)
+def update_shell_crumb_removed(clicks, search):
+    """Removing a crumb drops that filter from the URL."""
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
+        return no_update
+    return filters_to_search(with_filter(parse_filters(search), ctx.triggered_id["key"], None))
+
+
+@allow(EVERYONE)
+def update_shell_locale(clicks):
+    """Stores the chosen language for the viewer; the page then reloads in it."""
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
+        return no_update
+    locale = ctx.triggered_id.get("locale")
+    if locale not in LOCALES:
+        return no_update
+    service.save_locale(locale)
+    return locale
+
+
+def register(app) -> None:
+    url_in = [Input(ids.URL, "pathname")]
+    app.callback(Output(ids.NAV, "children"), url_in + [Input(ids.URL, "search")])(update_shell_nav)
+    app.callback(Output(ids.USER_MENU, "children"), url_in)(update_shell_user)
+    app.callback(Output(ids.FRESHNESS, "children"), url_in)(update_shell_freshness)
+    app.callback([Output(ids.URL, "search")] + [Output(i, p) for i, p in CONTROLS]
+                 + [Output(ids.FILTER[key], "options") for key in ids.FILTER_KEYS],
+                 [Input(ids.URL, "search")] + [Input(i, p) for i, p in CONTROLS])(update_shell_filters)
+    app.callback(Output(ids.BREADCRUMBS, "children"), Input(ids.URL, "search"))(update_shell_breadcrumbs)
+    app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                 Input({"type": ids.CRUMB_REMOVE, "key": ALL}, "n_clicks"), State(ids.URL, "search"),
+                 prevent_initial_call=True)(update_shell_crumb_removed)
+    app.callback(Output(ids.LOCALE_SAVED, "data"), Input({"type": ids.LOCALE_ITEM, "locale": ALL}, "n_clicks"),
+                 prevent_initial_call=True)(update_shell_locale)
+    app.clientside_callback("function (n, open) { return n ? !open : open; }",
+                            Output(ids.NAVBAR_COLLAPSE, "is_open"), Input(ids.NAVBAR_TOGGLER, "n_clicks"),
+                            State(ids.NAVBAR_COLLAPSE, "is_open"), prevent_initial_call=True)
+    app.clientside_callback("function (saved) { if (saved) { window.location.reload(); } return ''; }",
+                            Output(ids.LOCALE_RELOAD, "children"), Input(ids.LOCALE_SAVED, "data"),
+                            prevent_initial_call=True)

@@ -1,0 +1,1 @@
+"""Pure functions returning Dash component trees and Plotly figures; no data access."""

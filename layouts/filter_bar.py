@@ -1,0 +1,86 @@
+"""The global filter bar and the mapping between its controls and the URL filters.
+
+The URL query string is the single source of truth (app.kpi.urlstate); the
+controls mirror it and write it back. Pure functions only.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app.i18n import gettext as _
+from app.kpi.urlstate import (COMPARES, DEFAULT_COMPARE, DEFAULT_PERIOD, FILTER_LABELS, PERIODS,
+                              period_of, with_filter)
+from layouts import ids
+from layouts.figures import country_name
+
+CONTROL_COUNT = 4 + len(ids.FILTER_KEYS)      # period, start, end, compare, then one per filter key
+
+
+def filter_bar() -> html.Div:
+    """Period, comparison and the drill-down filters; stacked on phones."""
+    col = dict(xs=6, md=4, lg=2, className="mb-2")
+    choices = [
+        dbc.Col(dcc.Dropdown(id=ids.FILTER_PERIOD, clearable=False, value=DEFAULT_PERIOD, searchable=False,
+                             options=[{"label": _(label), "value": key} for key, label in PERIODS.items()]),
+                **col),
+        dbc.Col(dcc.DatePickerRange(id=ids.FILTER_RANGE, display_format="YYYY-MM-DD", clearable=False,
+                                    start_date_placeholder_text=_("From"), end_date_placeholder_text=_("To"),
+                                    minimum_nights=0), xs=12, sm=6, md=4, lg=3, className="mb-2"),
+        dbc.Col(dcc.Dropdown(id=ids.FILTER_COMPARE, clearable=False, value=DEFAULT_COMPARE, searchable=False,
+                             options=[{"label": _(label), "value": key} for key, label in COMPARES.items()]),
+                **col),
+    ]
+    choices += [dbc.Col(dcc.Dropdown(id=ids.FILTER[key], options=[], placeholder=_(FILTER_LABELS[key]),
+                                     optionHeight=32), **col) for key in ids.FILTER_KEYS]
+    return html.Div(dbc.Row(choices, className="g-2 align-items-center"),
+                    className="py-2 border-bottom mb-2", role="search", **{"aria-label": _("Filters")})
+
+
+def controls_from_filters(filters: dict[str, str], today: date) -> list:
+    """[period, start date, end date, compare, value per filter key] shown for the URL filters."""
+    start, end = period_of(filters, today)
+    values = [filters.get(key) for key in ids.FILTER_KEYS]
+    return [filters.get("period", DEFAULT_PERIOD), start.isoformat(), end.isoformat(),
+            filters.get("compare", DEFAULT_COMPARE), *values]
+
+
+def filters_from_controls(current: dict[str, str], trigger: str, controls: list) -> dict[str, str]:
+    """The URL filters after the control `trigger` changed; keys without a control (country, …)
+    are kept. Picking dates makes the period custom; picking "custom" keeps the dates shown."""
+    period, start, end, compare, *values = controls
+    filters = dict(current)
+    for key, value in zip(ids.FILTER_KEYS, values):
+        filters = with_filter(filters, key, value)
+    filters = with_filter(filters, "compare", compare)
+    if trigger == ids.FILTER_RANGE or period == "custom":
+        period = "custom" if start and end else DEFAULT_PERIOD
+        filters.update({"from": (start or "")[:10], "to": (end or "")[:10]})
+    else:
+        filters.pop("from", None)
+        filters.pop("to", None)
+    return with_filter(filters, "period", period)
+
+
+def options_for_controls(options: dict[str, list[dict]]) -> list[list[dict]]:
+    """Dropdown options per filter key, in the order of ids.FILTER_KEYS."""
+    return [[{"label": o["label"], "value": o["value"]} for o in options.get(key, [])] for key in ids.FILTER_KEYS]
+
+
+def option_label(options: dict[str, list[dict]], key: str, value: str, locale: str = "en") -> str:
+    """The display name of a filter value (a rep's name for their id), else the value."""
+    if key == "country":
+        return country_name(value, locale)
+    for option in options.get(key, []):
+        if option["value"] == value:
+            return str(option["label"])
+    return value
+
+
+def crumb_items(filters: dict[str, str], options: dict[str, list[dict]],
+                locale: str = "en") -> list[tuple[str, str, str]]:
+    """(key, translated key label, value label) for each active drill-down filter."""
+    return [(key, _(FILTER_LABELS[key]), option_label(options, key, filters[key], locale))
+            for key in FILTER_LABELS if key in filters]

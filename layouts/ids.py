@@ -1,0 +1,35 @@
+"""Every component id, in one place: "<page>-<thing>" (the shell's are "shell-…")."""
+
+# Shell
+URL = "shell-url"
+NAVBAR_TOGGLER = "shell-navbar-toggler"
+NAVBAR_COLLAPSE = "shell-navbar-collapse"
+NAV = "shell-nav"
+NAV_LINK = "shell-nav-link"                  # pattern-matching: {"type": NAV_LINK, "page": page key}
+LOCALE_ITEM = "shell-locale-item"            # pattern-matching: {"type": LOCALE_ITEM, "locale": code}
+LOCALE_SAVED = "shell-locale-saved"
+LOCALE_RELOAD = "shell-locale-reload"
+USER_MENU = "shell-user-menu"
+FRESHNESS = "shell-freshness"
+ERROR = "shell-error"
+BREADCRUMBS = "shell-breadcrumbs"
+CRUMB_REMOVE = "shell-crumb-remove"          # pattern-matching: {"type": CRUMB_REMOVE, "key": filter key}
+FILTER_PERIOD = "shell-filter-period"
+FILTER_RANGE = "shell-filter-range"
+FILTER_COMPARE = "shell-filter-compare"
+FILTER_KEYS = ("territory", "region", "team", "rep", "product", "category", "channel", "segment")
+FILTER = {key: f"shell-filter-{key}" for key in FILTER_KEYS}
+
+# Overview
+OVERVIEW_FILTERS = "overview-filters"
+OVERVIEW_TILES = "overview-tiles"
+OVERVIEW_TREND = "overview-trend"
+OVERVIEW_PACING = "overview-pacing"
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_PRODUCTS = "overview-products"
+OVERVIEW_CHANNELS = "overview-channels"
+OVERVIEW_REPS = "overview-reps"
+OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVIEW_REP_ROW, "rep": rep_id}
+
+# The 403 page
+FORBIDDEN = "forbidden-message"

@@ -1,0 +1,1 @@
+"""One layout module per page: `layout(**query)` returns the page's component tree."""

@@ -1,0 +1,149 @@
+"""Overview and shell callbacks through /_dash-update-component, checked against the KPI layer's
+own answers for the viewer's scope, on both databases."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from dash._utils import to_json
+
+from app.auth.policy import scope_for
+from app.data.system_schema import import_runs
+from app.kpi.evaluate import evaluate
+from app.kpi.tiles import tile_values
+from app.kpi.urlstate import kpi_query, parse_filters, trend_query
+from layouts import ids
+from layouts.components import tile_grid
+from layouts.pages import overview as page
+from tests.dash_client import find_key, post_callback
+from tests.integration.web_fixture import web  # noqa: F401  (fixture)
+
+EMPTY = "No data for these filters"
+SEARCH = "?period=last_12_months&compare=prev"
+
+
+def today():
+    return datetime.now(timezone.utc).date()     # the demo's organisation time zone is UTC
+
+
+def ask(web, who, key_id, prop, search, **kwargs):
+    key = find_key(web.dash, key_id, prop)
+    values = {(ids.OVERVIEW_FILTERS, "data"): search, **kwargs.pop("values", {})}
+    resp = post_callback(web.client(who), web.dash, key, values=values, **kwargs)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    return resp.get_json()["response"].get(key_id, {}).get(prop)
+
+
+def expected_tiles(web, who, search):
+    """What the tiles must show: the pure builders fed with the KPI layer's answer for the
+    viewer's own scope (scope_for, not the request)."""
+    filters = parse_filters(search)
+    with web.engine.connect() as conn:
+        scope = scope_for(conn, web.user(who))
+        now = evaluate(conn, list(page.TILE_KPIS), kpi_query(filters, today()), scope)
+        trend = evaluate(conn, list(page.SPARKLINE_KPIS), trend_query(filters, today()), scope)
+    tiles = tile_values(page.TILE_KPIS, now, trend, no_trend=page.NO_SPARKLINE)
+    return json.loads(to_json(tile_grid(tiles, "en", "USD"))), now["values"]
+
+
+def test_tiles_are_the_kpi_layers_numbers_for_the_viewers_scope(web):
+    for who in ("executive", "manager"):
+        shown = ask(web, who, ids.OVERVIEW_TILES, "children", SEARCH)
+        expected, values = expected_tiles(web, who, SEARCH)
+        assert shown == expected, who
+        assert values["revenue"] > 0, who
+    # The manager's revenue is their team's, less than the company's.
+    assert expected_tiles(web, "manager", SEARCH)[1]["revenue"] < expected_tiles(web, "executive", SEARCH)[1]["revenue"]
+
+
+def test_a_manager_forging_another_teams_filters_gets_nothing_of_it(web):
+    other_rep, other_team = web.user("other_rep")["rep_id"], web.team("other_manager")
+    for forged in (f"{SEARCH}&team={other_team.replace(' ', '+')}", f"{SEARCH}&rep={other_rep}"):
+        shown = ask(web, "manager", ids.OVERVIEW_TILES, "children", forged)
+        expected, values = expected_tiles(web, "manager", forged)
+        assert shown == expected and values["revenue"] == 0 and values["won_deals"] == 0
+        assert expected_tiles(web, "executive", forged)[1]["revenue"] > 0     # the data exists
+        for key_id in (ids.OVERVIEW_TREND, ids.OVERVIEW_MAP, ids.OVERVIEW_PRODUCTS, ids.OVERVIEW_CHANNELS):
+            figure = ask(web, "manager", key_id, "figure", forged)
+            assert figure["data"] == [] and figure["layout"]["annotations"][0]["text"] == EMPTY, key_id
+            assert ask(web, "executive", key_id, "figure", forged)["data"], key_id
+        assert EMPTY in json.dumps(ask(web, "manager", ids.OVERVIEW_REPS, "children", forged))
+        assert web.rep_name("other_rep") in json.dumps(ask(web, "executive", ids.OVERVIEW_REPS, "children", forged))
+
+
+def test_top_reps_of_a_manager_are_their_reports_only(web):
+    text = json.dumps(ask(web, "manager", ids.OVERVIEW_REPS, "children", SEARCH))
+    assert web.rep_name("rep") in text and web.rep_name("other_rep") not in text
+
+
+def test_charts_match_the_kpi_layer(web):
+    filters = parse_filters(SEARCH)
+    with web.engine.connect() as conn:
+        scope = scope_for(conn, web.user("executive"))
+        by_country = evaluate(conn, ["revenue"], kpi_query(filters, today(), by="country", compare=False), scope)
+        by_month = evaluate(conn, ["revenue", "quota"], trend_query(filters, today()), scope)
+    shown = ask(web, "executive", ids.OVERVIEW_MAP, "figure", SEARCH)["data"][0]
+    assert dict(zip(shown["locations"], shown["z"])) == {r["country"]: r["revenue"] for r in by_country["rows"]
+                                                          if r["revenue"]}
+    bars, line = ask(web, "executive", ids.OVERVIEW_TREND, "figure", SEARCH)["data"]
+    assert bars["y"] == [r["revenue"] for r in by_month["rows"]] and line["y"] == [r["quota"] for r in by_month["rows"]]
+
+
+def test_a_click_drills_down_by_setting_the_filter_in_the_url(web):
+    drill = [k for k in web.dash.callback_map if k.startswith(ids.URL + ".search@")
+             and "overview-channels" in json.dumps(web.dash.callback_map[k]["inputs"])][0]
+    resp = post_callback(web.client("executive"), web.dash, drill, changed="overview-channels.clickData",
+                         values={(ids.OVERVIEW_CHANNELS, "clickData"): {"points": [{"customdata": "online"}]},
+                                 (ids.URL, "search"): "?period=ytd"})
+    assert resp.get_json()["response"][ids.URL]["search"] == "?period=ytd&channel=online"
+
+
+def test_filter_bar_options_follow_the_scope(web):
+    key = find_key(web.dash, ids.FILTER["rep"], "options")
+    values = {(ids.URL, "search"): "?rep=" + web.user("other_rep")["rep_id"]}
+    for who, allowed in (("executive", {"rep", "other_rep"}), ("manager", {"rep"})):
+        resp = post_callback(web.client(who), web.dash, key, values=values, changed=f"{ids.URL}.search")
+        options = [o["label"] for o in resp.get_json()["response"][ids.FILTER["rep"]]["options"]]
+        assert web.rep_name("rep") in options
+        assert (web.rep_name("other_rep") in options) == ("other_rep" in allowed), who
+
+
+def test_freshness_badge_warns_when_the_last_import_failed(web):
+    state = lambda: ask(web, "executive", ids.FRESHNESS, "children", "",  # noqa: E731
+                        values={(ids.URL, "pathname"): "/"})["props"]["data-state"]
+    assert state() == "ok"
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    with web.engine.begin() as conn:
+        run_id = conn.execute(import_runs.insert().values(
+            started_at=now, finished_at=now + timedelta(seconds=1), actor="test", source="x",
+            status="failed", dry_run=False)).inserted_primary_key[0]
+    try:
+        assert state() == "failed"
+    finally:
+        with web.engine.begin() as conn:
+            conn.execute(import_runs.delete().where(import_runs.c.run_id == run_id))
+
+
+def test_choosing_a_language_stores_it_for_the_user(web):
+    key = find_key(web.dash, ids.LOCALE_SAVED, "data")
+    client = web.client("manager")
+    resp = post_callback(client, web.dash, key, wildcard={"locale": "pl"})
+    assert resp.get_json()["response"][ids.LOCALE_SAVED]["data"] == "pl"
+    assert web.user("manager")["locale"] == "pl"
+    assert post_callback(client, web.dash, key, wildcard={"locale": "xx"}).get_json()["response"] == {}
+    assert web.user("manager")["locale"] == "pl"
+    post_callback(client, web.dash, key, wildcard={"locale": "en"})
+
+
+def test_a_failing_callback_answers_with_a_friendly_message(web, monkeypatch):
+    from app.kpi import service
+
+    def broken(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT secret FROM somewhere", {}, Exception("boom"))
+    monkeypatch.setattr(service, "ask", broken)
+    resp = post_callback(web.client("executive"), web.dash, find_key(web.dash, ids.OVERVIEW_MAP, "figure"),
+                         values={(ids.OVERVIEW_FILTERS, "data"): SEARCH})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "SELECT" not in body and "Traceback" not in body
+    assert resp.get_json()["sideUpdate"][ids.ERROR]["is_open"] is True

@@ -1,0 +1,143 @@
+"""The web app at the HTTP level, as each role, on both databases: the gate, the callback policy,
+forged callback requests, the page table and the navbar."""
+from __future__ import annotations
+
+import json
+import re
+
+import sqlalchemy as sa
+from dash import Input, Output
+
+from app import create_app
+from app.auth.pages import PAGES, pages_for
+from app.auth.roles import Role
+from app.config import Config
+from app.data.system_schema import audit_log
+from callbacks.policy import roles_for
+from layouts import ids
+from tests.dash_client import callback_body, find_key, login, post_callback, server_callbacks
+from tests.integration.web_fixture import LOGINS, PASSWORD, web  # noqa: F401  (fixture)
+
+PUBLIC = {"/login", "/healthz"}
+OVERVIEW_OUTPUTS = {ids.OVERVIEW_TILES, ids.OVERVIEW_TREND, ids.OVERVIEW_PACING, ids.OVERVIEW_MAP,
+                    ids.OVERVIEW_PRODUCTS, ids.OVERVIEW_CHANNELS, ids.OVERVIEW_REPS}
+
+
+def concrete(rule) -> str:
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"x", rule.rule)
+
+
+def forged_values(rep_id: str, team: str, territory: str) -> tuple[dict, dict]:
+    """Inputs naming someone else's rep, team and territory, for every callback of the app."""
+    search = f"?period=last_12_months&rep={rep_id}&team={team.replace(' ', '+')}&territory={territory}"
+    values = {(ids.URL, "search"): search, (ids.URL, "pathname"): "/", (ids.OVERVIEW_FILTERS, "data"): search,
+              ("_pages_location", "pathname"): "/", ("_pages_location", "search"): search,
+              (ids.FILTER_PERIOD, "value"): "last_12_months", (ids.FILTER_COMPARE, "value"): "prev",
+              (ids.FILTER["rep"], "value"): rep_id, (ids.FILTER["team"], "value"): team,
+              (ids.FILTER["territory"], "value"): territory,
+              (ids.OVERVIEW_CHANNELS, "clickData"): {"points": [{"customdata": "online"}]}}
+    return values, {"rep": rep_id, "locale": "en", "key": "rep", "page": "overview"}
+
+
+def denials(web, username: str) -> int:
+    with web.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
+            audit_log.c.event == "authorization_denied", audit_log.c.actor == username)).scalar()
+
+
+def response_of(resp) -> dict:
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    return resp.get_json()["response"]
+
+
+def test_anonymous_requests_to_every_route_are_refused(web):
+    client = web.server.test_client()
+    rules = list(web.server.url_map.iter_rules())
+    assert {"/_dash-layout", "/_dash-dependencies", "/_dash-update-component"} <= {r.rule for r in rules}
+    for rule in rules:
+        path = concrete(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            resp = client.open(path, method=method, json={} if method == "POST" else None)
+            if path in PUBLIC or path.startswith("/static/"):
+                continue
+            if path.startswith(("/_dash-", "/api/")):
+                assert resp.status_code == 401, (method, path, resp.status_code)
+            else:
+                assert resp.status_code == 302 and "/login?next=" in resp.headers["Location"], (method, path)
+
+
+def test_every_callback_declares_a_policy(web):
+    callbacks = server_callbacks(web.dash)
+    assert len(callbacks) >= 15
+    missing = [key for key, entry in callbacks.items() if roles_for(entry) is None]
+    assert missing == []
+
+
+def test_a_callback_without_a_policy_is_refused_and_audited(web, module_db_url):
+    server = create_app(Config(database_url=module_db_url, secret_key="web-test-secret-key-0123456789",
+                               testing=True))
+    app = server.extensions["dash"]
+    app.callback(Output(ids.ERROR, "children"), Input(ids.URL, "hash"))(lambda value: "leaked")
+    client = server.test_client()
+    assert login(client, LOGINS["admin"], PASSWORD).status_code == 302
+    before = denials(web, LOGINS["admin"])
+    resp = post_callback(client, app, f"{ids.ERROR}.children", values={(ids.URL, "hash"): "#x"})
+    assert resp.status_code == 403 and "leaked" not in resp.get_data(as_text=True)
+    assert denials(web, LOGINS["admin"]) == before + 1
+    server.extensions["engine"].dispose()
+
+
+def test_callback_requests_must_be_json_and_name_a_known_callback(web):
+    client = web.client("executive")
+    body = json.dumps(callback_body(web.dash, f"{ids.NAV}.children"))
+    assert client.post("/_dash-update-component", data=body, content_type="text/plain").status_code == 415
+    assert client.post("/_dash-update-component", json={"output": "nope.children"}).status_code == 400
+    assert client.post("/_dash-update-component", json=[1, 2]).status_code == 400
+
+
+def test_a_rep_forging_any_callback_gets_403_or_only_what_they_may_see(web):
+    client = web.client("rep")
+    other = web.user("other_rep")
+    values, wildcard = forged_values(other["rep_id"], web.team("other_rep"), "T-USA-CA")
+    before = denials(web, LOGINS["rep"])
+    refused = []
+    for key in server_callbacks(web.dash):
+        resp = post_callback(client, web.dash, key, values=values, wildcard=wildcard)
+        text = resp.get_data(as_text=True)
+        assert web.rep_name("other_rep") not in text, key
+        assert resp.status_code in (200, 403), (key, resp.status_code)
+        if resp.status_code == 403:
+            refused.append(key)
+        elif key.startswith(".._pages_content"):
+            assert ids.FORBIDDEN in text and ids.OVERVIEW_TILES not in text     # the 403 page
+        elif key.startswith("..") and f"{ids.FILTER['rep']}.options" in key:
+            options = response_of(resp)
+            assert options[ids.FILTER["rep"]]["options"] == [{"label": web.rep_name("rep"),
+                                                              "value": web.user("rep")["rep_id"]}]
+            assert [o["value"] for o in options[ids.FILTER["team"]]["options"]] == [web.team("rep")]
+    refused_outputs = {k.split(".")[0] for k in refused}
+    assert OVERVIEW_OUTPUTS <= refused_outputs                  # every Overview callback
+    assert any(k.startswith(ids.URL + ".search@") for k in refused)     # the drill-down too
+    assert denials(web, LOGINS["rep"]) == before + len(refused) + 1      # + the Overview page itself
+
+
+def test_a_rep_asking_for_the_overview_gets_the_403_page(web):
+    router = find_key(web.dash, "_pages_content", "children")
+    values = {("_pages_location", "pathname"): "/", ("_pages_location", "search"): "?rep=REP-009"}
+    rep_page = json.dumps(response_of(post_callback(web.client("rep"), web.dash, router, values=values)))
+    assert ids.FORBIDDEN in rep_page and ids.OVERVIEW_TILES not in rep_page
+    manager_page = json.dumps(response_of(post_callback(web.client("manager"), web.dash, router, values=values)))
+    assert ids.OVERVIEW_TILES in manager_page and ids.FORBIDDEN not in manager_page
+    # The HTTP route answers normally (Dash is a single-page app); the page check is server-side.
+    assert web.client("rep").get("/").status_code == 200
+
+
+def test_the_navbar_and_the_page_table_agree_for_every_role(web):
+    key = find_key(web.dash, ids.NAV, "children")
+    for who in ("admin", "executive", "manager", "rep"):
+        values = {(ids.URL, "pathname"): "/", (ids.URL, "search"): "?period=ytd&junk=1"}
+        links = response_of(post_callback(web.client(who), web.dash, key, values=values))[ids.NAV]["children"]
+        hrefs = [link["props"]["children"]["props"]["href"] for link in links]
+        role = Role(web.user(who)["role"])
+        assert hrefs == [p.path + "?period=ytd" for p in pages_for(role)]
+        assert [p.key for p in pages_for(role)] == [p.key for p in PAGES if role in p.roles]

@@ -1,0 +1,88 @@
+"""Every page renders for every role it allows, with unique ids, and every id a callback reads
+or writes exists in the shell, a page layout or what a callback renders."""
+import json
+from importlib import import_module
+
+import pytest
+from dash import html
+
+from app import create_app
+from app.auth.pages import PAGES, pages_for
+from app.auth.roles import Role
+from app.config import Config
+from app.dash_app import PAGE_LAYOUTS
+from app.kpi.tiles import tile_values
+from layouts import components, ids, shell
+from layouts.pages import overview
+
+SAMPLE_LEADERBOARD = [{"rep": "R1", "name": "Al", "rank": 1, "revenue": 1.0}]
+
+
+def component_ids(tree) -> list:
+    nodes = [tree] + list(tree._traverse()) if hasattr(tree, "_traverse") else []
+    return [n.id for n in nodes if getattr(n, "id", None) is not None]
+
+
+def rendered_parts(role) -> html.Div:
+    """What callbacks put into the shell and the overview (the pattern-matching ids live there)."""
+    return html.Div([
+        html.Div(shell.nav_links(pages_for(role), "?period=ytd", "/")),
+        html.Div(components.breadcrumbs([("rep", "Rep", "Al")])),
+        components.rep_table(SAMPLE_LEADERBOARD, "en"),
+        components.tile_grid(tile_values(["revenue"], {"values": {"revenue": 1.0}}), "en"),
+    ])
+
+
+@pytest.fixture(scope="module")
+def dash_app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("layouts")
+    server = create_app(Config(database_url=f"sqlite:///{path / 'empty.db'}", secret_key="unit-test-secret-key",
+                               testing=True))
+    server.test_client().get("/login")     # Dash registers its page router on the first request
+    yield server.extensions["dash"]
+    server.extensions["engine"].dispose()
+
+
+@pytest.mark.parametrize("page,role", [(p, r) for p in PAGES for r in sorted(p.roles)],
+                         ids=lambda v: getattr(v, "key", str(v)))
+def test_each_page_renders_for_each_allowed_role_with_unique_ids(page, role):
+    layout = import_module(PAGE_LAYOUTS[page.key]).layout
+    for query in ({}, {"period": "ytd", "rep": "R1"}, {"junk": ["a", "b"], "period": "custom"}):
+        tree = html.Div([shell.layout(), layout(**query), rendered_parts(role)])
+        found = [json.dumps(i, sort_keys=True) for i in component_ids(tree)]
+        assert len(found) == len(set(found)), sorted(i for i in found if found.count(i) > 1)
+        assert all(i.strip('"').startswith(("shell-", page.key + "-", "_pages_", "{")) for i in found)
+
+
+def test_every_page_in_the_table_has_a_layout_module():
+    assert {p.key for p in PAGES} == set(PAGE_LAYOUTS)
+
+
+def test_layout_reads_filters_from_the_query_string():
+    store = overview.layout(period="ytd", rep="R1", junk="x").children[0]
+    assert (store.id, store.data) == (ids.OVERVIEW_FILTERS, "?period=ytd&rep=R1")
+
+
+def test_every_callback_targets_existing_ids(dash_app):
+    pages = [import_module(PAGE_LAYOUTS[p.key]).layout() for p in PAGES]
+    tree = html.Div([shell.layout(), *pages, rendered_parts(Role.ADMIN)])
+    plain = {i for i in component_ids(tree) if isinstance(i, str)}
+    patterns = {i["type"] for i in component_ids(tree) if isinstance(i, dict)}
+    for key, entry in dash_app.callback_map.items():
+        outputs = entry["output"] if isinstance(entry["output"], (list, tuple)) else [entry["output"]]
+        deps = [o.component_id for o in outputs] + [d["id"] for d in entry["inputs"] + entry["state"]]
+        for dep in deps:
+            if isinstance(dep, dict) or str(dep).startswith("{"):
+                kind = dep["type"] if isinstance(dep, dict) else json.loads(dep)["type"]
+                assert kind in patterns, (key, dep)
+            else:
+                assert dep in plain, (key, dep)
+
+
+def test_navbar_lists_exactly_the_pages_of_the_role():
+    for role in Role:
+        links = shell.nav_links(pages_for(role), "?rep=R1", "/")
+        hrefs = [link.children.href for link in links]
+        assert hrefs == [p.path + "?rep=R1" for p in PAGES if role in p.roles]
+    assert pages_for(None) == [] and pages_for("nobody") == []
+    assert [p.key for p in pages_for(Role.REP)] == [p.key for p in PAGES if Role.REP in p.roles]
