@@ -19,14 +19,15 @@ from app.config import PROJECT_ROOT
 from app.i18n import gettext as _
 from app.i18n import html_attributes, vendor_stylesheets
 from app.kpi import service
+from callbacks import my_performance as my_performance_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import policy
 from callbacks import shell as shell_callbacks
 from layouts import ids, shell
 from layouts.components import forbidden_page
 
-PAGE_LAYOUTS = {"overview": "layouts.pages.overview"}
-CALLBACK_MODULES = (shell_callbacks, overview_callbacks)
+PAGE_LAYOUTS = {"overview": "layouts.pages.overview", "my_performance": "layouts.pages.my_performance"}
+CALLBACK_MODULES = (shell_callbacks, overview_callbacks, my_performance_callbacks)
 # Vendor styles are linked per request (Bootstrap's LTR or RTL build by language), so Dash
 # must not add them all from assets/; the rest of assets/ (i18n.css …) it adds itself.
 ASSETS_IGNORE = r"^(bootstrap(\.rtl)?\.min\.css|bootstrap-icons\.min\.css)$"

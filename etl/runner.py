@@ -83,6 +83,10 @@ def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool
         report.message = "interrupted" if isinstance(exc, KeyboardInterrupt) else _one_line(exc)
         _finish(engine, report, started)
         raise
+    if not dry_run and report.changed:
+        with engine.begin() as conn:
+            load.refresh_statistics(conn, sorted({f.table for f in report.files
+                                                  if f.inserted + f.updated}))
     rejected = sum(f.rejected for f in report.files)
     report.status = "partial" if rejected else "succeeded"
     _finish(engine, report, started)

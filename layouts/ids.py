@@ -31,5 +31,19 @@ OVERVIEW_CHANNELS = "overview-channels"
 OVERVIEW_REPS = "overview-reps"
 OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVIEW_REP_ROW, "rep": rep_id}
 
+# My performance
+MY_PERFORMANCE_FILTERS = "my_performance-filters"
+MY_PERFORMANCE_PICKER = "my_performance-picker"            # the row holding the rep dropdown
+MY_PERFORMANCE_REP = "my_performance-rep"
+MY_PERFORMANCE_TILES = "my_performance-tiles"
+MY_PERFORMANCE_QUOTA = "my_performance-quota"
+MY_PERFORMANCE_RANK = "my_performance-rank"
+MY_PERFORMANCE_PIPELINE = "my_performance-pipeline"
+MY_PERFORMANCE_DEALS = "my_performance-deals"
+MY_PERFORMANCE_ACTIVITY = "my_performance-activity"
+MY_PERFORMANCE_LEADS = "my_performance-leads"
+MY_PERFORMANCE_COMMISSION = "my_performance-commission"
+MY_PERFORMANCE_COMMISSION_HELP = "my_performance-commission-help"
+
 # The 403 page
 FORBIDDEN = "forbidden-message"

@@ -38,6 +38,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "/", N_("Overview"), ANALYSIS, 0, "bi-speedometer2"),
+    Page("my_performance", "/my-performance", N_("My performance"), PERSONAL, 1, "bi-person-badge"),
 )
 
 

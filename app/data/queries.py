@@ -82,3 +82,41 @@ def fetch_filter_options(conn: Connection, rep_ids: frozenset[str] | None) -> di
     options["product"] = sorted(({"value": p, "label": n or p, "category": c} for p, n, c in product_rows),
                                 key=lambda o: (o["label"].lower(), o["value"]))
     return options
+
+
+def fetch_rep_profile(conn: Connection, rep_id: str) -> dict | None:
+    """{"rep_id", "name", "team", "commission_rate" (0 when unset)} of one rep, or None."""
+    from app.data.schema import reps
+    row = conn.execute(sa.select(reps.c.rep_id, reps.c.name, reps.c.team, reps.c.commission_rate)
+                       .where(reps.c.rep_id == rep_id)).mappings().first()
+    return {**row, "commission_rate": float(row["commission_rate"] or 0)} if row else None
+
+
+def fetch_team_rep_ids(conn: Connection, team: str) -> list[str]:
+    """Active reps of a team (by the reps.team column), sorted."""
+    from app.data.schema import reps
+    query = sa.select(reps.c.rep_id).where(reps.c.team == team, reps.c.active.is_not(False))
+    return sorted(r for (r,) in conn.execute(query))
+
+
+def fetch_open_deals(conn: Connection, rep_id: str, hi: datetime, probability, limit: int = 100) -> list[dict]:
+    """One rep's deals open at the UTC instant `hi` (a period's exclusive end), as in the
+    open-pipeline KPIs: created before it and not closed by it. Rows: opportunity_id, name,
+    stage, amount, expected_close_date, probability (from `probability`(view), the KPI layer's
+    win probability) and last_activity_at (naive UTC, activities before `hi`; None without any).
+    Ordered by expected close date (undated last), then amount descending."""
+    from types import SimpleNamespace
+
+    from app.data.schema import activities, opportunities as o
+    last = sa.select(sa.func.max(activities.c.occurred_at)).where(
+        activities.c.opportunity_id == o.c.opportunity_id, activities.c.occurred_at < hi).scalar_subquery()
+    query = (sa.select(o.c.opportunity_id, o.c.name, o.c.stage, o.c.amount, o.c.expected_close_date,
+                       probability(SimpleNamespace(t=o)).label("probability"), last.label("last_activity_at"))
+             .where(o.c.owner_rep_id == rep_id, o.c.created_at < hi,
+                    sa.or_(o.c.closed_at.is_(None), o.c.closed_at >= hi))
+             .order_by(o.c.expected_close_date.is_(None), o.c.expected_close_date, o.c.amount.desc(),
+                       o.c.opportunity_id)
+             .limit(limit))
+    return [{**r, "amount": float(r["amount"] or 0),
+             "probability": None if r["probability"] is None else float(r["probability"])}
+            for r in conn.execute(query).mappings()]

@@ -16,10 +16,14 @@ import app.kpi.definitions  # noqa: F401  (fills the registry)
 from app.auth.pages import role_of
 from app.auth.policy import scope_for
 from app.data.audit import record_event
-from app.data.queries import fetch_filter_options, fetch_import_freshness
+from app.data.queries import (fetch_filter_options, fetch_import_freshness, fetch_open_deals, fetch_rep_profile,
+                              fetch_team_rep_ids, utc_bounds)
 from app.data.settings import fetch_settings
+from app.auth.roles import Role
+from app.kpi import performance
 from app.kpi.cache import evaluate_cached
-from app.kpi.query import KpiQuery
+from app.kpi.definitions.pipeline import win_probability
+from app.kpi.query import KpiQuery, Scope
 
 
 def viewer() -> dict | None:
@@ -100,3 +104,75 @@ def save_locale(locale: str) -> None:
     if row:
         with _engine().begin() as conn:
             set_user_locale(conn, row["username"], locale)
+
+
+# My performance. The page's rep comes from request input, so it is only ever a filter narrowing
+# inside the viewer's scope: performance_rep() picks it, every other function re-checks it.
+
+def _may_view(conn, scope: Scope, rep_id: str | None) -> bool:
+    if not rep_id:
+        return False
+    if scope.is_all:
+        return fetch_rep_profile(conn, rep_id) is not None
+    return rep_id in scope.rep_ids
+
+
+def performance_rep(requested: str | None) -> dict | None:
+    """The rep whose page the viewer sees, as fetch_rep_profile's dict, or None.
+
+    A rep always gets themselves, whatever they ask for; others get the requested rep when it
+    is in their scope, else their own linked rep when they have one, else None.
+    """
+    row = viewer()
+    own = (row or {}).get("rep_id")
+    with _engine().connect() as conn:
+        scope = scope_for(conn, row)
+        wanted = [own] if role_of(row) == Role.REP else [requested, own]
+        rep_id = next((r for r in wanted if isinstance(r, str) and _may_view(conn, scope, r)), None)
+        return fetch_rep_profile(conn, rep_id) if rep_id else None
+
+
+def rep_standing(rep_id: str, query: KpiQuery) -> dict | None:
+    """The rep's ranks in team and company for the query's period (performance.standing's
+    shape), or None when the rep is outside the viewer's scope or has no leaderboard row.
+
+    The leaderboard is evaluated over the whole company here, on the server, because a rep's
+    own scope holds only themselves; only ranks, team names (not when anonymous for a rep
+    viewer) and the rep's own figures are returned.
+    """
+    row = viewer()
+    with _engine().connect() as conn:
+        if not _may_view(conn, scope_for(conn, row), rep_id):
+            return None
+        values = fetch_settings(conn)
+        company = KpiQuery.build(query.start, query.end)
+        board = evaluate_cached(conn, current_app.extensions["kpi_cache"], ["rep_leaderboard"], company,
+                                Scope.everything())["values"]["rep_leaderboard"]
+        team = fetch_team_rep_ids(conn, fetch_rep_profile(conn, rep_id)["team"])
+    anonymous = bool(values["leaderboard_anonymous"]) and role_of(row) == Role.REP
+    return performance.standing(board, rep_id, team, anonymous)
+
+
+def team_activity_median(rep_id: str, query: KpiQuery) -> dict | None:
+    """Median activities, calls and meetings of the rep's team in the query's period
+    (performance.team_medians), computed here so no teammate's own numbers leave the server."""
+    with _engine().connect() as conn:
+        if not _may_view(conn, scope_for(conn, viewer()), rep_id):
+            return None
+        team = fetch_team_rep_ids(conn, fetch_rep_profile(conn, rep_id)["team"])
+        if not team:
+            return performance.team_medians([], [])
+        by_rep = KpiQuery.build(query.start, query.end, by="rep")
+        answer = evaluate_cached(conn, current_app.extensions["kpi_cache"], list(performance.ACTIVITY_KPIS),
+                                 by_rep, Scope.reps(team, "team-median"))
+    return performance.team_medians(answer["rows"], team)
+
+
+def open_deals(rep_id: str, end: date) -> list[dict]:
+    """The rep's deals open at the end of `end` (fetch_open_deals rows), or [] outside the
+    viewer's scope."""
+    with _engine().connect() as conn:
+        if not _may_view(conn, scope_for(conn, viewer()), rep_id):
+            return []
+        hi = utc_bounds(end, end, fetch_settings(conn)["org_timezone"])[1]
+        return fetch_open_deals(conn, rep_id, hi, win_probability)

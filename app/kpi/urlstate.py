@@ -90,6 +90,20 @@ def period_of(filters: dict[str, str], today: date) -> tuple[date, date]:
     return quarter, today
 
 
+def whole_period_of(filters: dict[str, str], today: date) -> tuple[date, date]:
+    """The period "to date" extended to its calendar end (this month, quarter, year); other
+    periods as period_of gives them. Quota and forecasts for the whole period use it."""
+    start, end = period_of(filters, today)
+    name = filters.get("period", DEFAULT_PERIOD)
+    if name == "this_month":
+        return start, _month_end(start)
+    if name == "this_quarter":
+        return start, _month_end(date(start.year, start.month + 2, 1))
+    if name == "ytd":
+        return start, date(start.year, 12, 31)
+    return start, end
+
+
 def months_before(end: date, months: int) -> date:
     """The first day of the `months` calendar months ending with end's month."""
     index = end.year * 12 + end.month - 1 - (months - 1)

@@ -58,15 +58,21 @@ def _sales_cycle_median(ctx):
 
 def _first_won(ctx):
     """Revenue of won deals that are their account's first won deal ever."""
-    first = sa.select(s.opportunities.c.account_id,
-                      sa.func.min(s.opportunities.c.closed_at).label("first_closed")) \
-        .where(s.opportunities.c.status == _WON).group_by(s.opportunities.c.account_id).subquery()
-
-    def where(view):
-        return [view.t.c.status == _WON, sa.exists(sa.select(sa.literal(1)).where(
-            first.c.account_id == view.t.c.account_id, first.c.first_closed == view.t.c.closed_at))]
     return pick(aggregate(ctx, "deals", "closed_at", {"v": lambda v: sa.func.sum(v.revenue)},
-                          where=ctx.memo("first_won_where", lambda: where)), "v", 0)
+                          where=_is_first_won), "v", 0)
+
+
+def _is_first_won(view):
+    """No earlier won deal of the same account (ties broken by id, so exactly one is first).
+    A correlated NOT EXISTS on the account index: a per-account minimum over all deals
+    joined back is quadratic on SQLite at a million deals."""
+    earlier = s.opportunities.alias("earlier_won")
+    t = view.t.c
+    return [t.status == _WON, ~sa.exists(sa.select(sa.literal(1)).select_from(earlier).where(
+        earlier.c.account_id == t.account_id, earlier.c.status == _WON,
+        sa.or_(earlier.c.closed_at < t.closed_at,
+               sa.and_(earlier.c.closed_at == t.closed_at,
+                       earlier.c.opportunity_id < t.opportunity_id))))]
 
 
 def _margin(ctx):

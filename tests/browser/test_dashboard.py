@@ -1,0 +1,211 @@
+"""The dashboard in headless Chromium, as its users see it: login per role, every page of the
+page table, filters in the URL, drill-down by chart click, tile values against the KPI layer,
+Persian right-to-left, logout. Every test saves full-page screenshots to
+test-artifacts/screenshots/<role>-<page>[-<variant>].png."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from app.auth.pages import PAGES, may_open, pages_for
+from app.auth.roles import Role
+from app.catalogues import translations_for
+from etl.demo import DEMO_USERS
+from tests.browser.conftest import login, screenshot, visible_text, wait_for_dash
+
+pytestmark = pytest.mark.browser
+
+# One demo login per role (the first in DEMO_USERS); manager.northamerica is kept for the
+# language test, which stores the user's language.
+LOGIN_OF = {}
+for _spec in DEMO_USERS:
+    LOGIN_OF.setdefault(_spec["role"], _spec["username"])
+LANGUAGE_USER = "manager.northamerica"
+ERROR_TEXTS = ("Traceback", "Something went wrong", "Internal Server Error", "Callback error",
+               "Error loading", "Bad Request")
+
+
+def search_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def assert_no_errors(page, server=None) -> None:
+    """No error text on the page; the end of the server's log in the message when there is."""
+    log = f"\nserver log:\n{server.log_tail()}" if server else ""
+    text = visible_text(page)
+    for bad in ERROR_TEXTS:
+        assert bad not in text, f"{bad!r} on {page.url}{log}"
+    error = page.locator("#shell-error")
+    assert not error.is_visible(), f"{error.inner_text()} on {page.url}{log}"
+
+
+def tile(page, kpi: str) -> tuple[str, str]:
+    """(shown text, full value in the title) of a KPI tile."""
+    el = page.locator(f"[data-kpi='{kpi}']")
+    return el.inner_text().strip(), el.get_attribute("title")
+
+
+def pick(page, dropdown_id: str, value: str) -> None:
+    page.click(f"#{dropdown_id}")
+    page.click(f".dash-dropdown-option:has(input[value='{value}'])")
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_opens_its_pages_and_gets_403_for_the_others(live_server, page, role):
+    login(page, live_server, LOGIN_OF[role])
+    allowed = pages_for(role)
+    for spec in PAGES:
+        page.goto(live_server.url + spec.path)
+        if may_open(role, spec):
+            wait_for_dash(page, tiles=spec.key == "overview")
+            screenshot(page, f"{role}-{spec.key}")      # first, so a failing page is seen too
+            assert_no_errors(page, live_server)
+            assert page.locator("#forbidden-message").count() == 0, spec.key
+            assert page.locator("main").inner_text().strip(), f"{spec.key} is empty"
+        else:
+            page.wait_for_selector("#forbidden-message")
+            wait_for_dash(page)
+            screenshot(page, f"{role}-{spec.key}-403")
+            assert "403" in page.inner_text("#forbidden-message")
+            assert_no_errors(page, live_server)
+    # The navbar offers exactly the pages of the table.
+    links = page.locator("#shell-nav a")
+    assert links.count() == len(allowed)
+    assert [urlparse(links.nth(i).get_attribute("href")).path for i in range(links.count())] == \
+        [p.path for p in allowed]
+
+
+def test_a_filter_change_is_in_the_url_changes_the_numbers_and_survives_a_reload(live_server, executive_page):
+    page = executive_page
+    page.goto(live_server.url + "/")
+    wait_for_dash(page, tiles=True)
+    before = tile(page, "revenue")
+    pick(page, "shell-filter-period", "ytd")
+    page.wait_for_url(re.compile(r"[?&]period=ytd"))
+    wait_for_dash(page, tiles=True)
+    page.wait_for_function("t => document.querySelector(\"[data-kpi='revenue']\").title !== t", arg=before[1])
+    after = tile(page, "revenue")
+    assert after != before
+    url = page.url
+    screenshot(page, "executive-overview-ytd")
+
+    page.reload()
+    wait_for_dash(page, tiles=True)
+    assert page.url == url
+    assert tile(page, "revenue") == after
+    assert "Year to date" in page.inner_text("#shell-filter-period")
+    assert_no_errors(page, live_server)
+
+
+def test_clicking_a_channel_bar_drills_down_with_a_breadcrumb_to_step_back(live_server, executive_page):
+    page = executive_page
+    page.goto(live_server.url + "/?period=last_12_months")
+    wait_for_dash(page, tiles=True)
+    company = tile(page, "revenue")
+    assert page.locator("#shell-breadcrumbs .badge").count() == 0
+    page.locator("#overview-channels").scroll_into_view_if_needed()    # mouse clicks are in the viewport
+    bars = page.locator("#overview-channels .bars .point path")
+    heights = [bars.nth(i).bounding_box()["height"] for i in range(bars.count())]
+    box = bars.nth(heights.index(max(heights))).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.75)
+    page.wait_for_url(re.compile(r"[?&]channel="))
+    wait_for_dash(page, tiles=True)
+    channel = search_of(page.url)["channel"]
+    assert search_of(page.url)["period"] == "last_12_months"
+    crumb = page.locator("#shell-breadcrumbs .badge")
+    crumb.first.wait_for()
+    assert crumb.count() == 1 and channel in crumb.inner_text() and "Channel" in crumb.inner_text()
+    assert tile(page, "revenue") != company
+    assert_no_errors(page, live_server)
+    screenshot(page, "executive-overview-drilldown")
+
+    crumb.locator("button").click()
+    page.wait_for_url(lambda u: "channel=" not in u)
+    crumb.first.wait_for(state="detached")
+    wait_for_dash(page, tiles=True)
+    assert tile(page, "revenue") == company
+    assert search_of(page.url)["period"] == "last_12_months"
+
+
+@pytest.mark.parametrize("search, lang", [("", "en"), ("?period=last_12_months&compare=yoy&channel=online", "en"),
+                                          ("?period=ytd&category=Software", "fa")])
+def test_tile_values_equal_the_kpi_layers(live_server, executive_page, search, lang):
+    import app.kpi.definitions  # noqa: F401
+    from app.auth.policy import scope_for
+    from app.data import users as store
+    from app.data.settings import fetch_settings
+    from app.formatting import format_compact, format_value
+    from app.kpi.evaluate import evaluate
+    from app.kpi.registry import KPIS
+    from app.kpi.urlstate import kpi_query, parse_filters
+    from layouts.pages.overview import TILE_KPIS
+
+    page = executive_page
+    page.goto(live_server.url + "/" + (search + "&" if search else "?") + f"lang={lang}")
+    wait_for_dash(page, tiles=True)
+    filters = parse_filters(urlparse(page.url).query)
+    engine = live_server.engine()
+    try:
+        with engine.connect() as conn:
+            settings = fetch_settings(conn)
+            scope = scope_for(conn, store.fetch_user(conn, LOGIN_OF["executive"]))
+            answer = evaluate(conn, list(TILE_KPIS), kpi_query(filters, live_server.today), scope)
+    finally:
+        engine.dispose()
+    assert answer["values"]["revenue"] > 0
+    for kpi in TILE_KPIS:
+        value, unit = answer["values"].get(kpi), KPIS[kpi].unit
+        shown, title = tile(page, kpi)
+        assert title == format_value(value, unit, lang, settings["currency"]), kpi
+        assert shown == format_compact(value, unit, lang, settings["currency"]), kpi
+
+
+def test_persian_from_the_language_switcher_is_right_to_left(live_server, page):
+    login(page, live_server, LANGUAGE_USER)
+    wait_for_dash(page, tiles=True)
+    assert page.get_attribute("html", "dir") == "ltr"
+    page.click(".dropdown-toggle:has(.bi-translate)")
+    page.click("text=فارسی")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
+    wait_for_dash(page, tiles=True)
+    fa = translations_for("fa")
+    assert page.get_attribute("html", "lang") == "fa"
+    nav = page.inner_text("#shell-nav")
+    assert fa.gettext("Overview") != "Overview" and fa.gettext("Overview") in nav
+    assert fa.gettext("Sales Performance") in page.inner_text(".navbar-brand")
+    assert_no_errors(page, live_server)
+    screenshot(page, "manager-overview-fa")
+
+    # Back to English (the choice is stored for the user).
+    page.click(".dropdown-toggle:has(.bi-translate)")
+    page.click("text=English")
+    page.wait_for_function("() => document.documentElement.dir === 'ltr'")
+    wait_for_dash(page, tiles=True)
+    assert "Overview" in page.inner_text("#shell-nav")
+
+
+def test_lang_query_parameter_gives_persian(live_server, executive_page):
+    page = executive_page
+    page.goto(live_server.url + "/?lang=fa")
+    wait_for_dash(page, tiles=True)
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert translations_for("fa").gettext("Overview") in page.inner_text("#shell-nav")
+
+
+def test_logout_ends_the_session(live_server, page):
+    page.goto(live_server.url + "/")
+    page.wait_for_url("**/login**")
+    screenshot(page, "anonymous-login")
+    login(page, live_server, LOGIN_OF["admin"])
+    wait_for_dash(page)
+    page.click("#shell-user-menu .dropdown-toggle")
+    page.click("text=Sign out")
+    page.wait_for_url("**/login**")
+    page.goto(live_server.url + "/")
+    page.wait_for_url("**/login**")
+    assert page.locator("#password").is_visible()
+    response = page.request.post(live_server.url + "/_dash-update-component", data="{}",
+                                 headers={"Content-Type": "application/json"})
+    assert response.status in (400, 401, 403)
