@@ -52,13 +52,18 @@ def update_my_performance_select(rep_id, search):
     return filters_to_search(with_filter(filters, "rep", rep_id))
 
 
-@allow(ROLES)
-def update_my_performance_tiles(search):
+def _tile_panel(search, kpis):
+    """Tiles of `kpis` for the page's rep, each with its delta."""
     rep, filters, settings, today = _question(search)
     if rep is None:
         return page.no_rep()
-    answer = service.ask(list(page.TILE_KPIS), _rep_query(filters, today, rep["rep_id"]))
-    return tile_grid(tile_values(page.TILE_KPIS, answer), current_locale(), settings["currency"])
+    answer = service.ask(list(kpis), _rep_query(filters, today, rep["rep_id"]))
+    return tile_grid(tile_values(kpis, answer), current_locale(), settings["currency"])
+
+
+@allow(ROLES)
+def update_my_performance_tiles(search):
+    return _tile_panel(search, page.TILE_KPIS)
 
 
 @allow(ROLES)
@@ -106,11 +111,7 @@ def update_my_performance_activity(search):
 
 @allow(ROLES)
 def update_my_performance_leads(search):
-    rep, filters, settings, today = _question(search)
-    if rep is None:
-        return page.no_rep()
-    answer = service.ask(list(page.LEAD_KPIS), _rep_query(filters, today, rep["rep_id"]))
-    return tile_grid(tile_values(page.LEAD_KPIS, answer), current_locale(), settings["currency"])
+    return _tile_panel(search, page.LEAD_KPIS)
 
 
 @allow(ROLES)
