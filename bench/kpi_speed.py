@@ -42,11 +42,11 @@ def bare_sql(conn, start, end) -> float:
     return timer
 
 
-def measure(engine, runs: int, label: str) -> dict:
+def measure(engine, runs: int, label: str, each: bool = True) -> dict:
     """Overview set: median of `runs`; each KPI alone: one cold run (printed as it goes)."""
     with engine.connect() as conn:
         last = conn.execute(sa.text("SELECT MAX(closed_at) FROM opportunities")).scalar()
-        end = (last if isinstance(last, date) else date.fromisoformat(str(last)[:10]))
+        end = date.fromisoformat(str(last)[:10])   # a datetime on PostgreSQL, text on SQLite
         query = KpiQuery.build(end.replace(year=end.year - 1) + timedelta(days=1), end)
         cold = median([timed(evaluate, conn, OVERVIEW, query, Scope.everything())[0] for _ in range(runs)])
         cache = MemoryCache()
@@ -57,7 +57,7 @@ def measure(engine, runs: int, label: str) -> dict:
         print(f"{label}: Overview cold {cold * 1000:.0f} ms, cached {cached * 1000:.1f} ms, "
               f"bare {bare * 1000:.1f} ms", flush=True)
         per_kpi = {}
-        for k in sorted(KPIS):
+        for k in sorted(KPIS) if each else []:
             per_kpi[k] = timed(evaluate, conn, [k], query, Scope.everything())[0]
             print(f"  {label} {k}: {per_kpi[k] * 1000:.0f} ms", flush=True)
         deals = conn.execute(sa.text("SELECT COUNT(*) FROM opportunities")).scalar()
@@ -71,6 +71,8 @@ def report(results: dict) -> str:
         lines += [f"**{backend}** ({r['deals']:,} deals, period {r['period']}): Overview set "
                   f"cold {r['cold'] * 1000:.0f} ms, cached {r['cached'] * 1000:.1f} ms; bare aggregate "
                   f"SQL {r['bare'] * 1000:.1f} ms (Overview cold / bare = {r['cold'] / r['bare']:.1f}×)", ""]
+    if not all(r["per_kpi"] for r in results.values()):
+        return "\n".join(lines)
     lines += ["Each KPI alone, one cold run (ms):", "",
               "| KPI | " + " | ".join(f"{b} ms" for b in results) + " |",
               "|---|" + "---:|" * len(results)]
@@ -86,6 +88,7 @@ def main() -> None:
     parser.add_argument("--size", help="generate and load this demo size into fresh databases")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--overview-only", action="store_true", help="skip timing each KPI alone")
     args = parser.parse_args()
     results = {}
     if args.size:
@@ -96,11 +99,11 @@ def main() -> None:
             for backend in ("SQLite", "PostgreSQL"):
                 with fresh_database(backend.lower(), Path(tmp)) as engine:
                     run_import(engine, tmp, actor="bench")
-                    results[backend] = measure(engine, args.runs, backend)
+                    results[backend] = measure(engine, args.runs, backend, not args.overview_only)
     for backend, url in (("SQLite", args.sqlite_url), ("PostgreSQL", args.postgres_url)):
         if url:
             engine = make_engine(url)
-            results[backend] = measure(engine, args.runs, backend)
+            results[backend] = measure(engine, args.runs, backend, not args.overview_only)
             engine.dispose()
     text = report(results)
     print(text)
