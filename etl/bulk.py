@@ -88,8 +88,6 @@ def _sqlite_values(series: pd.Series, sqltype) -> list:
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype="float64")
         return np.where(np.isnan(values), None, values).tolist()
-    if isinstance(series.dtype, pd.Int64Dtype):
-        return series.astype(object).where(series.notna(), None).tolist()
     return series.astype(object).where(series.notna(), None).tolist()
 
 

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.data.clock import utcnow
 from app.data.schema import opportunities
 from app.data.system_schema import import_files, import_runs, pipeline_snapshots, rejected_rows
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def start_run(conn: Connection, actor: str, source: str, preset: str | None, dry_run: bool) -> int:

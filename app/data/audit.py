@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 from sqlalchemy.engine import Connection
 
+from app.data.clock import utcnow
 from app.data.system_schema import audit_log
 
 
@@ -13,6 +13,6 @@ def record_event(conn: Connection, event: str, *, actor: str | None, role: str |
                  ip: str | None = None, outcome: str = "success", **details) -> None:
     """Write one event. `details` must never hold secrets (passwords, tokens)."""
     conn.execute(audit_log.insert().values(
-        at=datetime.now(timezone.utc).replace(tzinfo=None), actor=actor, role=role, ip=ip,
+        at=utcnow(), actor=actor, role=role, ip=ip,
         event=event, outcome=outcome,
         details=json.dumps(details, ensure_ascii=False, default=str) if details else None))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.data.clock import utcnow
 from app.data.system_schema import data_version, settings
 
 
@@ -79,7 +79,7 @@ def fetch_settings(conn: Connection) -> dict[str, object]:
 def save_setting(conn: Connection, key: str, value, actor: str | None) -> None:
     """Store an override (validated by type) and bump the data version; caches key on it."""
     value = parse_value(key, value)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     conn.execute(settings.delete().where(settings.c.key == key))
     conn.execute(settings.insert().values(key=key, value=json.dumps(value), updated_at=now,
                                           updated_by=actor))
@@ -91,7 +91,7 @@ def fetch_data_version(conn: Connection) -> int:
 
 
 def bump_data_version(conn: Connection) -> int:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     conn.execute(data_version.update().where(data_version.c.id == 1).values(
         version=data_version.c.version + 1, changed_at=now))
     return fetch_data_version(conn)

@@ -1,21 +1,17 @@
 """Reads and writes of API tokens (stored as SHA-256 hashes only)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.data.clock import utcnow
 from app.data.system_schema import api_tokens, users
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def insert_token(conn: Connection, user_id: int, name: str, token_hash: str) -> int:
     return conn.execute(api_tokens.insert().values(
-        user_id=user_id, name=name, token_hash=token_hash, created_at=_now())).inserted_primary_key[0]
+        user_id=user_id, name=name, token_hash=token_hash, created_at=utcnow())).inserted_primary_key[0]
 
 
 def fetch_tokens(conn: Connection, user_id: int) -> list[dict]:
@@ -30,12 +26,12 @@ def revoke_token(conn: Connection, token_id: int, user_id: int | None = None) ->
     query = api_tokens.update().where(api_tokens.c.token_id == token_id, api_tokens.c.revoked_at.is_(None))
     if user_id is not None:
         query = query.where(api_tokens.c.user_id == user_id)
-    return conn.execute(query.values(revoked_at=_now())).rowcount
+    return conn.execute(query.values(revoked_at=utcnow())).rowcount
 
 
 def revoke_all_tokens(conn: Connection, user_id: int) -> int:
     return conn.execute(api_tokens.update().where(
-        api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=_now())).rowcount
+        api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
 
 
 def fetch_user_by_token(conn: Connection, token_hash: str) -> dict | None:
@@ -47,7 +43,7 @@ def fetch_user_by_token(conn: Connection, token_hash: str) -> dict | None:
     if row is None:
         return None
     conn.execute(api_tokens.update().where(api_tokens.c.token_id == row["token_id"])
-                 .values(last_used_at=_now()))
+                 .values(last_used_at=utcnow()))
     return dict(row)
 
 

@@ -1,17 +1,13 @@
 """Reads and writes of the users and api_tokens tables."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.data.clock import utcnow  # noqa: F401  (callers use store.utcnow)
 from app.data.schema import reps
 from app.data.system_schema import users
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def fetch_user(conn: Connection, username: str) -> dict | None:

@@ -6,7 +6,7 @@ scope comes from that record (app.auth.policy), never from request input.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
@@ -16,6 +16,7 @@ import app.kpi.definitions  # noqa: F401  (fills the registry)
 from app.auth.pages import role_of
 from app.auth.policy import scope_for
 from app.data.audit import record_event
+from app.data.clock import utcnow
 from app.data.queries import (fetch_filter_options, fetch_import_freshness, fetch_open_deals, fetch_rep_profile,
                               fetch_team_rep_ids, utc_bounds)
 from app.data.settings import fetch_settings
@@ -81,7 +82,7 @@ def freshness(now: datetime | None = None) -> dict:
 def freshness_state(info: dict, warn_hours: int, now: datetime | None = None) -> str:
     """never: no import loaded data; failed: the newest import failed; stale: the last
     successful one finished more than `warn_hours` ago; else ok."""
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    now = now or utcnow()
     if info.get("last_success_at") is None:
         return "never"
     if info.get("last_status") == "failed":
