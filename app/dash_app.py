@@ -6,6 +6,7 @@ folder): no CDN for scripts, styles, icons or map geometry.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from html import escape
 
@@ -19,15 +20,14 @@ from app.config import PROJECT_ROOT
 from app.i18n import gettext as _
 from app.i18n import html_attributes, vendor_stylesheets
 from app.kpi import service
-from callbacks import my_performance as my_performance_callbacks
-from callbacks import overview as overview_callbacks
 from callbacks import policy
 from callbacks import shell as shell_callbacks
 from layouts import ids, shell
 from layouts.components import forbidden_page
 
-PAGE_LAYOUTS = {"overview": "layouts.pages.overview", "my_performance": "layouts.pages.my_performance"}
-CALLBACK_MODULES = (shell_callbacks, overview_callbacks, my_performance_callbacks)
+# By convention a page's layout lives in layouts.pages.<key> and its callbacks, when it has
+# any, in callbacks.<key>: adding a page means a row in the page table and those two modules.
+PAGE_LAYOUTS = {page.key: f"layouts.pages.{page.key}" for page in PAGES}
 # Vendor styles are linked per request (Bootstrap's LTR or RTL build by language), so Dash
 # must not add them all from assets/; the rest of assets/ (i18n.css …) it adds itself.
 ASSETS_IGNORE = r"^(bootstrap(\.rtl)?\.min\.css|bootstrap-icons\.min\.css)$"
@@ -59,10 +59,20 @@ def build_dash(server: Flask) -> Dash:
     with server.test_request_context("/"):
         # Dash renders a function layout once when it is set; its text needs a request (locale).
         app.layout = shell.layout
-    for module in CALLBACK_MODULES:
+    for module in callback_modules():
         module.register(app)
     server.before_request(policy.enforce(app))
     return app
+
+
+def callback_modules() -> list:
+    """The shell's callbacks and each page's callbacks module (callbacks.<key>), if it has one."""
+    modules = [shell_callbacks]
+    for page in PAGES:
+        name = f"callbacks.{page.key}"
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
 
 
 def guarded_layout(page: Page, build):
