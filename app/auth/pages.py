@@ -30,6 +30,7 @@ class Page:
     kind: str
     order: int
     icon: str           # a Bootstrap Icons class
+    filters: bool = True    # whether the global filter bar applies to the page (not on admin pages)
 
     @property
     def roles(self) -> frozenset[Role]:
