@@ -15,6 +15,7 @@ from app.auth.passwords import needs_rehash, verify_password
 from app.auth.session import User, engine
 from app.data import users as store
 from app.data.audit import record_event
+from app.data.engine import writing
 
 bp = Blueprint("auth", __name__)
 GENERIC_ERROR = "Wrong username or password."
@@ -51,7 +52,7 @@ def login():
     check_csrf()
     username = request.form.get("username", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
-    with engine().begin() as conn:
+    with writing(engine()) as conn:     # reads, then writes: see app.data.engine.writing
         row = store.fetch_user(conn, username)
         ok = verify_password(row["password_hash"] if row else None, password) and row["active"]
         record_event(conn, "login" if ok else "login_failed", actor=username or None,

@@ -17,6 +17,7 @@ from app.auth.pages import role_of
 from app.auth.policy import scope_for
 from app.data.audit import record_event
 from app.data.clock import utcnow
+from app.data.engine import writing
 from app.data.queries import (fetch_filter_options, fetch_import_freshness, fetch_open_deals, fetch_rep_profile,
                               fetch_team_rep_ids, utc_bounds)
 from app.data.settings import fetch_settings
@@ -103,7 +104,7 @@ def save_locale(locale: str) -> None:
     from app.i18n import set_user_locale
     row = viewer()
     if row:
-        with _engine().begin() as conn:
+        with writing(_engine()) as conn:
             set_user_locale(conn, row["username"], locale)
 
 
