@@ -7,6 +7,7 @@ serves itself (assets/geo), so nothing is fetched from a CDN.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pycountry
 from babel import Locale
 
@@ -16,6 +17,13 @@ from app.i18n import gettext as _
 from app.kpi.registry import MONEY
 
 GEOJSON_URL = "/assets/geo/countries.geojson"
+# The look of every figure: plotly_white's layout, without its per-trace-type defaults (which
+# double each figure's JSON). It is the process default, because naming a template in
+# update_layout copies and re-validates it for every figure: 50 ms each, most of a page's
+# server time (bench/page_speed.py).
+TEMPLATE = "sales_dashboard"
+pio.templates[TEMPLATE] = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+pio.templates.default = TEMPLATE
 _MARGIN = dict(l=8, r=8, t=8, b=8)
 _BASE = "#e9ecef"
 
@@ -38,7 +46,7 @@ def has_data(values) -> bool:
 def empty_figure(message: str | None = None) -> go.Figure:
     """A blank figure saying there is nothing to show (no empty axes)."""
     fig = go.Figure()
-    fig.update_layout(template="plotly_white", margin=_MARGIN, xaxis_visible=False, yaxis_visible=False,
+    fig.update_layout(margin=_MARGIN, xaxis_visible=False, yaxis_visible=False,
                       annotations=[dict(text=message or _("No data for these filters"), showarrow=False,
                                         x=0.5, y=0.5, xref="paper", yref="paper", font_size=14)])
     return fig
@@ -46,7 +54,7 @@ def empty_figure(message: str | None = None) -> go.Figure:
 
 def _style(fig: go.Figure, locale: str, **layout) -> go.Figure:
     """The common look; the font stack covers the locale's script (Persian, Chinese)."""
-    style = {"template": "plotly_white", "margin": _MARGIN, "font_family": font_family(locale)}
+    style = {"margin": _MARGIN, "font_family": font_family(locale)}
     fig.update_layout(**{**style, **layout})
     return fig
 
