@@ -1,5 +1,6 @@
-"""The login view on both databases: attempts limited per account and per address (in process
-and in Redis), the page in every language with its switcher, logout by POST only."""
+"""The login view on both databases: one message for every failure, the form token, only local
+`next` targets, attempts limited per account and per address (in process and in Redis), the page
+in every language with its switcher, logout by POST only."""
 from __future__ import annotations
 
 import importlib.util
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import redis
 
+from app.auth import users
 from app.catalogues import translations_for
+from app.data import users as user_store
 from app.i18n import LANGUAGE_NAMES, LOCALES
 from tests.integration.login_helpers import (REDIS_URL, apps, client_from, clock, events,  # noqa: F401
                                              redis_prefix, sign_in)
@@ -22,6 +25,40 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def limits(attempts: list[dict]) -> list[str]:
     return [json.loads(e["details"])["limit"] for e in attempts]
+
+
+# ---- the view ---------------------------------------------------------------------------------------
+
+def test_one_message_for_every_failure_and_no_login_without_the_form_token(web, apps):
+    server = apps()
+    with web.engine.begin() as conn:
+        if not user_store.fetch_user(conn, "gone.user"):
+            users.create_user(conn, "gone.user", "executive", PASSWORD, actor="test")
+            users.deactivate(conn, "gone.user", actor="test")
+    answers = set()
+    for name, password in ((LOGINS["rep"], WRONG), ("nobody.at.all", PASSWORD), ("gone.user", PASSWORD)):
+        resp = sign_in(client_from(server), name, password)
+        assert resp.status_code == 401
+        answers.add(re.search(r'role="alert">([^<]+)<', resp.get_data(as_text=True)).group(1))
+    assert answers == {"Wrong username or password."}
+    client = client_from(server)
+    client.get("/login")
+    no_token = client.post("/login", data={"username": LOGINS["rep"], "password": PASSWORD})
+    assert no_token.status_code == 400
+    assert no_token.get_json() == {"error": "The form expired; reload the page and try again."}
+
+
+def test_after_login_only_a_path_on_this_site_is_followed(web, apps):
+    server = apps()
+    for asked, landed in (("/my-performance?period=ytd", "/my-performance?period=ytd"),
+                          ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                          ("/\\evil.example", "/"), ("/x\r\nSet-Cookie:a=b", "/")):
+        client = client_from(server)
+        page = client.get("/login", query_string={"next": asked}).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        resp = client.post("/login", data={"username": LOGINS["executive"], "password": PASSWORD,
+                                           "csrf_token": token, "next": asked})
+        assert resp.status_code == 302 and resp.headers["Location"] == landed, asked
 
 
 # ---- rate limit ------------------------------------------------------------------------------------

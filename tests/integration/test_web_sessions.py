@@ -49,6 +49,16 @@ def test_idle_time_ends_a_session_and_a_request_keeps_it_alive(web, apps, clock)
     assert client.get(XHR).status_code == 401 and reasons(web, "rep", before) == ["idle"]
 
 
+def test_an_idle_limit_of_zero_is_none(web, apps, clock):
+    server = apps(session_idle_minutes=0, session_max_hours=12)
+    client = server.test_client()
+    assert sign_in(client, LOGINS["rep"], PASSWORD).status_code == 302
+    clock.advance(hours=11, minutes=59)
+    assert client.get(XHR).status_code == 200
+    clock.advance(minutes=1)
+    assert client.get(XHR).status_code == 401
+
+
 def test_a_session_ends_at_the_absolute_limit_however_active(web, apps, clock):
     server = apps(session_idle_minutes=30, session_max_hours=1)
     client, before = server.test_client(), expired_count(web, "manager")
