@@ -2,10 +2,10 @@
 
 The login's start and last activity travel in the signed session cookie. An
 ordinary login's cookie ends with the browser; a "keep me signed in" login's
-cookie is persistent, so it survives a browser restart, and because the times
-travel with it, restarting the browser does not reset the idle clock. Both kinds
-end after SESSION_IDLE_MINUTES without a request; an ordinary login after
-SESSION_MAX_HOURS at most, a remembered one after REMEMBER_DAYS.
+cookie is persistent, so it survives a browser restart. An ordinary login ends
+after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS after it began;
+a remembered one, which the user asked to keep over nights and restarts, has no
+idle limit and ends REMEMBER_DAYS after it began.
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def expiry_reason(config, at: int) -> str | None:
     lifetime = config.remember_days * 86400 if session.permanent else config.session_max_hours * 3600
     if at - login_at >= lifetime:
         return "absolute"
-    if config.session_idle_minutes and at - seen_at >= config.session_idle_minutes * 60:
+    idle = config.session_idle_minutes and not session.permanent
+    if idle and at - seen_at >= config.session_idle_minutes * 60:
         return "idle"
     return None
 
