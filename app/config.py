@@ -45,6 +45,11 @@ class Config:
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SECRET_KEY") or None)
     # Set when served over HTTPS (directly or behind a TLS-terminating proxy).
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("SECURE_COOKIES", "") == "1")
+    # The Celery queue of background jobs (imports from the browser) when REDIS_URL is set;
+    # deployments sharing one Redis give each its own.
+    job_queue: str = field(default_factory=lambda: os.environ.get("JOB_QUEUE") or "sales-dashboard-jobs")
+    # The largest upload the import page takes (all files together); bigger exports go through the CLI.
+    upload_limit_mb: int = field(default_factory=lambda: int(os.environ.get("UPLOAD_LIMIT_MB") or 50))
     testing: bool = False
 
     def resolved_secret_key(self) -> str:
