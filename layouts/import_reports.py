@@ -106,9 +106,15 @@ def history_table(runs: list[dict], locale: str, tz: str, download_id: str):
                      size="sm", hover=True, responsive=True, className="mb-0")
 
 
+def _file_label(file: dict) -> str:
+    """The file's name, and the table it went to when the name does not say it (a preset's file)."""
+    name, table = file["file_name"], file["table_name"]
+    return name if name.lower() in (f"{table}.csv", table) else f"{name} → {table}"
+
+
 def _history_row(run: dict, locale: str, tz: str, download_id: str) -> html.Tr:
     count = lambda v: format_value(v, COUNT, locale)  # noqa: E731
-    files = [html.Div(f"{f['table_name']}: {f['file_name']} · " + _(
+    files = [html.Div(_file_label(f) + " · " + _(
         "%(read)s read, %(new)s new, %(updated)s updated, %(rejected)s rejected") % {
         "read": count(f["rows_read"]), "new": count(f["inserted"]), "updated": count(f["updated"]),
         "rejected": count(f["rejected"])}) for f in run["files"]]

@@ -10,6 +10,7 @@ from app.admin.imports import ENCODINGS, preset_choices
 from app.admin.uploads import UploadRefused
 from app.formatting import format_value
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.kpi.registry import COUNT, NUMBER, PERCENT
 from layouts.components import card, loading
 
@@ -84,8 +85,8 @@ def layout(**_query) -> html.Div:
 
 def upload_received(files: list[str], ignored: list[str], kind: str, size: int, locale: str) -> dbc.Alert:
     """What was received and is ready to import."""
-    what = {"zip": _("a .zip archive"), "xlsx": _("an .xlsx workbook")}.get(
-        kind, _("%(count)s CSV files") % {"count": format_value(len(files), COUNT, locale)})
+    what = {"zip": _("a .zip archive"), "xlsx": _("an .xlsx workbook")}.get(kind) or ngettext(
+        "%(count)s CSV file", "%(count)s CSV files", len(files), count=format_value(len(files), COUNT, locale))
     parts = [html.Strong(_("Ready to import: %(what)s, %(size)s") % {"what": what, "size": file_size(size, locale)}),
         html.Div(", ".join(files), className="small")]
     if ignored:

@@ -37,7 +37,9 @@ def layout(**_query) -> html.Div:
     ], className="g-2 mb-3")
     table = dash_table.DataTable(id=ADMIN_TARGETS_TABLE, data=[], columns=[], page_size=24, filter_action="native",
                                  editable=False, style_table={"overflowX": "auto"},
-                                 style_cell={"fontFamily": "inherit", "fontSize": "0.875rem", "padding": "0.25rem 0.5rem"},
+                                 style_cell={"fontFamily": "inherit", "fontSize": "0.875rem", "padding": "0.25rem 0.5rem",
+                                             "textAlign": "start"},
+                                 style_cell_conditional=[{"if": {"column_id": "amount"}, "textAlign": "end"}],
                                  style_header={"fontWeight": "600"},
                                  style_data_conditional=[{"if": {"column_id": "amount"}, "backgroundColor": "#f8f9fa"}])
     upload = dcc.Upload(html.Div([html.I(className="bi bi-cloud-arrow-up me-2"),
