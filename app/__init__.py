@@ -10,7 +10,7 @@ from app.config import Config
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build a server. Tests pass a config; production reads the environment."""
-    from app import api
+    from app import api, jobs
     from app.auth import guard, headers, origin, routes, timeouts
     from app.auth.ratelimit import make_limiter
     from app.data.engine import make_engine
@@ -37,6 +37,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     server.extensions["engine"] = make_engine(config.database_url)
     server.extensions["kpi_cache"] = make_cache(config.redis_url, config.redis_prefix)
     server.extensions["login_limiter"] = make_limiter(config)
+    jobs.bind(config)
+    server.extensions["jobs"] = jobs.make_manager(config)
     login_manager.init_app(server)
     login_manager.session_protection = "basic"
     # Before the guard: a ?lang= on the way to the login page is remembered.

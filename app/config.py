@@ -68,11 +68,16 @@ class Config:
     login_limit_account: int = field(default_factory=lambda: env_int("LOGIN_LIMIT_ACCOUNT", 5, 1))
     login_limit_ip: int = field(default_factory=lambda: env_int("LOGIN_LIMIT_IP", 20, 1))
     login_limit_minutes: int = field(default_factory=lambda: env_int("LOGIN_LIMIT_MINUTES", 15, 1))
-    # Browser sessions: idle limit (0: none) for every login, absolute limit for ordinary logins,
+    # Browser sessions: idle and absolute limits of ordinary logins (idle 0: none),
     # and the life of a "keep me signed in" login (docs/security.md#sessions).
     session_idle_minutes: int = field(default_factory=lambda: env_int("SESSION_IDLE_MINUTES", 30))
     session_max_hours: int = field(default_factory=lambda: env_int("SESSION_MAX_HOURS", 12, 1))
     remember_days: int = field(default_factory=lambda: env_int("REMEMBER_DAYS", 14, 1))
+    # The Celery queue of background jobs (imports from the browser) when REDIS_URL is set;
+    # deployments sharing one Redis give each its own.
+    job_queue: str = field(default_factory=lambda: os.environ.get("JOB_QUEUE") or "sales-dashboard-jobs")
+    # The largest upload the import page takes (all files together); bigger exports go through the CLI.
+    upload_limit_mb: int = field(default_factory=lambda: env_int("UPLOAD_LIMIT_MB", 50, 1))
     testing: bool = False
 
     def resolved_secret_key(self) -> str:

@@ -50,6 +50,7 @@ def build_dash(server: Flask) -> Dash:
     app = DashboardDash(__name__, server=server, use_pages=True, pages_folder="", serve_locally=True,
                assets_folder=str(PROJECT_ROOT / "assets"), assets_ignore=ASSETS_IGNORE,
                title="Sales Performance Dashboard", update_title=None, on_error=friendly_error,
+               background_callback_manager=server.extensions["jobs"],
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     for page in PAGES:
         module = importlib.import_module(PAGE_LAYOUTS[page.key])

@@ -115,6 +115,14 @@ def format_date(d, locale: str) -> str:
     return _native(babel_dates.format_date(d, "medium", locale=loc), loc, signs=False)
 
 
+def format_month(d, locale: str) -> str:
+    """A month and its year: Mar 2025 · mar 2025 · 2025年3月."""
+    if d is None:
+        return EMPTY
+    loc = _locale(locale)
+    return _native(babel_dates.format_skeleton("yMMM", d, locale=loc), loc, signs=False)
+
+
 def format_datetime(dt, locale: str, tz="UTC") -> str:
     """A moment in the time zone `tz` (name or tzinfo): the medium date and the short time,
     joined as the locale joins them. A naive datetime is UTC (as the database stores them)."""

@@ -5,12 +5,17 @@ logged-in user's `locale` column, the best match of the browser's
 Accept-Language, English. Outside a request (CLI, tests, pure layout
 functions) every function here answers in English.
 
+A background job (an import started from the browser) runs outside any request: inside
+`job_locale(locale)` gettext and current_locale answer in the language recorded for it.
+
 `N_` marks a string for the catalogue without translating it: labels defined
 at import time (KPIs, pages, presets) are translated when shown, with
 `gettext(label)` or `translate_kpi(kpi)`, in the viewer's language.
 """
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
 from typing import NamedTuple
 
 from babel import Locale
@@ -44,13 +49,28 @@ FONT_STACKS = {
 }
 
 
+_job_locale: ContextVar[str | None] = ContextVar("job_locale", default=None)
+
+
 def N_(text: str) -> str:
     return text
+
+
+@contextlib.contextmanager
+def job_locale(locale: str | None):
+    """Translate in `locale` outside a request (a background job), until the block ends."""
+    token = _job_locale.set(normalise_locale(locale) or DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _job_locale.reset(token)
 
 
 # ---- gettext: the request's language, English outside a request -------------------------------
 
 def _translations():
+    if _job_locale.get():
+        return translations_for(_job_locale.get())
     if has_app_context() and "babel" in current_app.extensions:
         return get_domain().get_translations()
     return NullTranslations()
@@ -122,7 +142,9 @@ def remember_requested_locale() -> None:
 
 
 def current_locale() -> str:
-    """The locale of this request ('en' outside one), one of LOCALES."""
+    """The locale of this request ('en' outside one, the job's inside job_locale), one of LOCALES."""
+    if _job_locale.get():
+        return _job_locale.get()
     if has_app_context() and "babel" in current_app.extensions:
         return normalise_locale(str(get_locale())) or DEFAULT_LOCALE
     return DEFAULT_LOCALE

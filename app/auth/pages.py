@@ -40,6 +40,9 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("overview", "/", N_("Overview"), ANALYSIS, 0, "bi-speedometer2"),
     Page("my_performance", "/my-performance", N_("My performance"), PERSONAL, 1, "bi-person-badge"),
+    Page("admin_imports", "/admin/imports", N_("Data import"), ADMINISTRATION, 10, "bi-cloud-arrow-up",
+         filters=False),
+    Page("admin_targets", "/admin/targets", N_("Targets"), ADMINISTRATION, 11, "bi-bullseye", filters=False),
 )
 
 

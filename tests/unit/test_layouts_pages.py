@@ -1,6 +1,7 @@
 """Every page renders for every role it allows, with unique ids, and every id a callback reads
 or writes exists in the shell, a page layout or what a callback renders."""
 import json
+from datetime import datetime
 from importlib import import_module
 
 import pytest
@@ -12,10 +13,14 @@ from app.auth.roles import Role
 from app.config import Config
 from app.dash_app import PAGE_LAYOUTS
 from app.kpi.tiles import tile_values
-from layouts import components, ids, shell
+from layouts import components, ids, import_reports, shell
+from layouts.pages import admin_imports
 from layouts.pages import overview
 
 SAMPLE_LEADERBOARD = [{"rep": "R1", "name": "Al", "rank": 1, "revenue": 1.0}]
+SAMPLE_RUN = {"run_id": 3, "started_at": datetime(2025, 1, 2, 3, 4), "actor": "admin", "status": "partial",
+              "dry_run": False, "rows_read": 10, "rows_rejected": 1, "duration_seconds": 1.5, "source": None,
+              "from_upload": True, "message": None, "files": []}
 
 
 def component_ids(tree) -> list:
@@ -30,6 +35,7 @@ def rendered_parts(role) -> html.Div:
         html.Div(components.breadcrumbs([("rep", "Rep", "Al")])),
         components.rep_table(SAMPLE_LEADERBOARD, "en"),
         components.tile_grid(tile_values(["revenue"], {"values": {"revenue": 1.0}}), "en"),
+        import_reports.history_table([SAMPLE_RUN], "en", "UTC", admin_imports.ADMIN_IMPORTS_REJECTED),
     ])
 
 
