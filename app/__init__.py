@@ -11,7 +11,7 @@ from app.config import Config
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build a server. Tests pass a config; production reads the environment."""
     from app import api
-    from app.auth import guard, routes
+    from app.auth import guard, identity, routes
     from app.data.engine import make_engine
     from app.extensions import login_manager
     from app.kpi.cache import make_cache
@@ -35,6 +35,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     from app.i18n import init_i18n
     init_i18n(server)
     server.before_request(guard.require_login)
+    server.before_request(identity.check_view_as)
     server.after_request(guard.no_store)
     server.register_blueprint(routes.bp)
     server.register_blueprint(api.bp)
