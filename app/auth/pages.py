@@ -40,6 +40,9 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("overview", "/", N_("Overview"), ANALYSIS, 0, "bi-speedometer2"),
     Page("my_performance", "/my-performance", N_("My performance"), PERSONAL, 1, "bi-person-badge"),
+    Page("admin_users", "/admin/users", N_("Users"), ADMINISTRATION, 12, "bi-people", filters=False),
+    Page("admin_settings", "/admin/settings", N_("Settings"), ADMINISTRATION, 13, "bi-sliders", filters=False),
+    Page("admin_audit", "/admin/audit", N_("Audit log"), ADMINISTRATION, 14, "bi-journal-text", filters=False),
 )
 
 
