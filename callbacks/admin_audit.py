@@ -27,7 +27,7 @@ def update_admin_audit_table(event, actor, outcome, start, end, active_page):
     try:
         found = admin_audit.page_of(wanted, **dict(zip(CONTROLS, (event, actor, outcome, start, end))))
     except Explained as refusal:
-        return page.refused(refusal.text()), None, 1, 1, None
+        return None, None, 1, 1, page.refused(refusal.text())
     locale = current_locale()
     return (page.events_table(found["rows"], locale, found["timezone"]),
             page.summary_text(found["total"], found["page"], found["pages"], locale),

@@ -18,13 +18,12 @@ def view_as_banner(viewed: dict | None, csrf_token: str):
     if not viewed:
         return None
     name = viewed.get("display_name") or viewed["username"]
-    stop = html.Form([html.Input(type="hidden", name="csrf_token", value=csrf_token),
+    stop = html.Form([dbc.Input(type="hidden", name="csrf_token", value=csrf_token),
                       html.Button([html.I(className="bi bi-x-circle me-1"), _("Stop viewing as")], type="submit",
                                   className="btn btn-sm btn-dark")],
                      action="/view-as/stop", method="POST", className="d-inline ms-sm-3 mt-2 mt-sm-0")
     text = _("Viewing as %(name)s (%(role)s)") % {"name": name, "role": role_label(viewed.get("role"))}
     return dbc.Alert([html.I(className="bi bi-eye me-2"), html.Strong(text, **{"data-username": viewed["username"]}),
-                      html.Span(" — " + _("pages, menus and data are exactly what this user sees."),
-                                className="d-none d-md-inline"), stop],
-                     color="warning", className="rounded-0 mb-2 py-2 d-sm-flex align-items-center",
-                     role="status")
+                      html.Span("— " + _("pages, menus and data are exactly what this user sees."),
+                                className="ms-1 d-none d-md-inline"), stop],
+                     color="warning", className="rounded-0 mb-2 py-2 d-sm-flex align-items-center")

@@ -12,6 +12,7 @@ from flask import current_app
 from app.auth import identity
 from app.auth.pages import role_of
 from app.auth.roles import Role
+from app.data.audit import record_event
 from app.errors import Explained
 from app.i18n import N_
 
@@ -30,10 +31,15 @@ def acting_admin() -> dict:
 
 
 def audit_of(admin: dict) -> dict:
-    """actor, role and ip for the domain functions' audit events."""
-    context = identity.audit_context()
-    return {"actor": admin["username"], "role": admin["role"], "ip": context["ip"]}
+    """actor, actor_role and ip: the keyword arguments of the domain functions' audit events."""
+    return {"actor": admin["username"], "actor_role": admin["role"], "ip": identity.audit_context()["ip"]}
 
 
 def engine():
     return current_app.extensions["engine"]
+
+
+def record(conn, event: str, admin: dict, **details) -> None:
+    """An audit event of the acting admin (actor, role, address) with `details`."""
+    record_event(conn, event, actor=admin["username"], role=admin["role"], ip=identity.audit_context()["ip"],
+                 **details)

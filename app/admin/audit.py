@@ -8,8 +8,8 @@ import json
 from datetime import date, timezone
 from zoneinfo import ZoneInfo
 
-from app.admin import acting_admin, audit_of, engine
-from app.data.audit import AuditFilter, count_events, fetch_event_types, fetch_events, record_event
+from app.admin import acting_admin, engine, record
+from app.data.audit import AuditFilter, count_events, fetch_event_types, fetch_events
 from app.data.clock import utcnow
 from app.data.queries import utc_bounds
 from app.data.settings import fetch_settings
@@ -70,7 +70,7 @@ def export_csv(**controls) -> tuple[str, str, int]:
         which = filter_of(**controls, tz=tz)
         rows = fetch_events(conn, which, 0, EXPORT_LIMIT)
     with engine().begin() as conn:
-        record_event(conn, "export", **audit_of(admin), kind="audit_log", format="csv", rows=len(rows),
+        record(conn, "export", admin, kind="audit_log", format="csv", rows=len(rows),
                      filters={k: v for k, v in controls.items() if v})
     return f"audit-log-{utcnow():%Y%m%d-%H%M%S}.csv", to_csv(rows, tz), len(rows)
 

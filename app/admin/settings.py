@@ -9,8 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from app.admin import acting_admin, audit_of, engine
-from app.data.audit import record_event
+from app.admin import acting_admin, engine, record
 from app.data.settings import (SETTINGS, SettingError, fetch_setting_changes, fetch_settings, parse_value,
                                save_setting)
 from app.errors import Explained
@@ -54,7 +53,7 @@ def save(submitted: dict[str, object]) -> list[tuple[str, object, object]]:
         changes = [(key, old[key], value) for key, value in parsed.items() if value != old[key]]
         for key, before, after in changes:
             save_setting(conn, key, after, actor=admin["username"])
-            record_event(conn, "setting_changed", **audit_of(admin), key=key, old=before, new=after)
+            record(conn, "setting_changed", admin, key=key, old=before, new=after)
     return changes
 
 

@@ -27,7 +27,7 @@ def hash_token(token: str) -> str:
 
 def create_token(conn, username: str, name: str, actor: str, **audit) -> tuple[int, str]:
     """Returns (token_id, token). The token is not recoverable later. `audit`: the actor's
-    role and address for the audit event."""
+    role (actor_role) and address (ip) for the audit event."""
     user = user_store.fetch_user(conn, username)
     if not user:
         raise TokenError(N_("no user named '%(username)s'"), username=username)
@@ -38,7 +38,8 @@ def create_token(conn, username: str, name: str, actor: str, **audit) -> tuple[i
     name = (name or "").strip()[:255] or "API token"
     token = PREFIX + secrets.token_urlsafe(32)
     token_id = store.insert_token(conn, user["user_id"], name, hash_token(token))
-    record_event(conn, "api_token_created", actor=actor, username=username, token_id=token_id, name=name, **audit)
+    record_event(conn, "api_token_created", actor=actor, role=audit.get("actor_role"), ip=audit.get("ip"),
+                 username=username, token_id=token_id, name=name)
     return token_id, token
 
 
@@ -46,7 +47,8 @@ def revoke(conn, username: str, token_id: int, actor: str, **audit) -> None:
     user = user_store.fetch_user(conn, username)
     if not user or not store.revoke_token(conn, token_id, user["user_id"]):
         raise TokenError(N_("%(username)s has no live token #%(token_id)s"), username=username, token_id=token_id)
-    record_event(conn, "api_token_revoked", actor=actor, username=username, token_id=token_id, **audit)
+    record_event(conn, "api_token_revoked", actor=actor, role=audit.get("actor_role"), ip=audit.get("ip"),
+                 username=username, token_id=token_id)
 
 
 def user_for_token(conn, token: str) -> dict | None:

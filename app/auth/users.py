@@ -1,7 +1,7 @@
 """User administration: create, change role, link to a rep, reset password, deactivate.
 
 Shared by the CLI (actor "cli") and the admin pages (actor: the signed-in admin, with their
-role and address in `audit`); every change is audited. Refusals are UserError with a
+role and address as the keyword arguments actor_role and ip); every change is audited. Refusals are UserError with a
 translatable message. Two rules keep the dashboard administrable: nobody removes their own
 admin role or deactivates themselves, and the last active admin stays an active admin.
 """
@@ -45,7 +45,7 @@ def create_user(conn: Connection, username: str, role: str, password: str, *, re
     user_id = store.insert_user(conn, username=username, role=role.value, rep_id=rep_id,
                                 password_hash=_hash(password), display_name=(display_name or "").strip() or username,
                                 email=email, locale=locale)
-    record_event(conn, "user_created", actor=actor, username=username, new_role=role.value, rep_id=rep_id, **audit)
+    _record(conn, "user_created", actor, audit, username=username, new_role=role.value, rep_id=rep_id)
     return user_id
 
 
@@ -58,15 +58,14 @@ def set_role(conn: Connection, username: str, role: str, actor: str = "cli", **a
     if role != Role.ADMIN:
         _keep_an_admin(conn, user, actor)
     store.update_user(conn, username, role=role.value)
-    record_event(conn, "user_role_changed", actor=actor, username=username, old=user["role"], new=role.value,
-                 **audit)
+    _record(conn, "user_role_changed", actor, audit, username=username, old=user["role"], new=role.value)
 
 
 def link_rep(conn: Connection, username: str, rep_id: str, actor: str = "cli", **audit) -> None:
     user = _existing(conn, username)
     _check_rep(conn, rep_id)
     store.update_user(conn, username, rep_id=rep_id)
-    record_event(conn, "user_rep_linked", actor=actor, username=username, old=user["rep_id"], new=rep_id, **audit)
+    _record(conn, "user_rep_linked", actor, audit, username=username, old=user["rep_id"], new=rep_id)
 
 
 def unlink_rep(conn: Connection, username: str, actor: str = "cli", **audit) -> None:
@@ -77,14 +76,14 @@ def unlink_rep(conn: Connection, username: str, actor: str = "cli", **audit) -> 
     if user["role"] in (Role.REP, Role.MANAGER):
         raise UserError(N_("a %(role)s must stay linked to a rep; change the role first"), role=user["role"])
     store.update_user(conn, username, rep_id=None)
-    record_event(conn, "user_rep_linked", actor=actor, username=username, old=user["rep_id"], new=None, **audit)
+    _record(conn, "user_rep_linked", actor, audit, username=username, old=user["rep_id"], new=None)
 
 
 def reset_password(conn: Connection, username: str, password: str, actor: str = "cli", **audit) -> None:
     _existing(conn, username)
     store.update_user(conn, username, password_hash=_hash(password), password_changed_at=store.utcnow())
     store.end_sessions(conn, username)
-    record_event(conn, "user_password_reset", actor=actor, username=username, **audit)
+    _record(conn, "user_password_reset", actor, audit, username=username)
 
 
 def deactivate(conn: Connection, username: str, actor: str = "cli", **audit) -> None:
@@ -96,7 +95,7 @@ def deactivate(conn: Connection, username: str, actor: str = "cli", **audit) -> 
     store.end_sessions(conn, username)
     # Tokens die with the login: re-activating a user must not bring old tokens back.
     revoked = revoke_all_tokens(conn, user["user_id"])
-    record_event(conn, "user_deactivated", actor=actor, username=username, tokens_revoked=revoked, **audit)
+    _record(conn, "user_deactivated", actor, audit, username=username, tokens_revoked=revoked)
 
 
 def activate(conn: Connection, username: str, actor: str = "cli", **audit) -> None:
@@ -104,7 +103,12 @@ def activate(conn: Connection, username: str, actor: str = "cli", **audit) -> No
     if user["active"]:
         raise UserError(N_("%(username)s is already active"), username=username)
     store.update_user(conn, username, active=True)
-    record_event(conn, "user_activated", actor=actor, username=username, **audit)
+    _record(conn, "user_activated", actor, audit, username=username)
+
+
+def _record(conn: Connection, event: str, actor: str, audit: dict, **details) -> None:
+    """The event of a change: the actor, and from `audit` their role (actor_role) and address (ip)."""
+    record_event(conn, event, actor=actor, role=audit.get("actor_role"), ip=audit.get("ip"), **details)
 
 
 def _keep_an_admin(conn: Connection, user: dict, actor: str) -> None:

@@ -46,11 +46,13 @@ def layout(**_query) -> html.Div:
 
 def details_text(details: dict) -> str:
     """An event's details as "key: value" pairs (values from the CRM or typed by users are text)."""
-    return " · ".join(f"{k}: {v if not isinstance(v, (dict, list)) else _compact(v)}" for k, v in details.items())
+    return " · ".join(f"{k}: {_shown(v)}" for k, v in details.items())
 
 
-def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
 
 
 def events_table(rows: list[dict], locale: str, tz: str):

@@ -56,7 +56,7 @@ def control(setting: Setting):
     """The input for a setting's kind: a switch, a number, or a list of valid choices."""
     cid = VALUE[setting.key]
     if setting.kind is bool:
-        return dbc.Switch(id=cid, value=False, label=_("on"))
+        return dbc.Switch(id=cid, value=False)
     if setting.key == "org_timezone":
         return dcc.Dropdown(id=cid, options=list(time_zone_choices()), clearable=False)
     if setting.key == "currency":

@@ -10,7 +10,7 @@ from app.auth.passwords import MIN_LENGTH
 from app.auth.roles import Role
 from app.formatting import format_datetime
 from app.i18n import gettext as _
-from layouts.components import card, empty_state, loading
+from layouts.components import empty_state, loading
 from layouts.shell import role_label
 
 P = "admin_users-"
@@ -32,13 +32,20 @@ def layout(**_query) -> html.Div:
         html.H1([html.I(className="bi bi-people me-2"), _("Users")], className="h4 my-2"),
         html.Div(id=MESSAGE, role="status"), html.Div(id=SECRET),
         dbc.Row([
-            dbc.Col(card(_("Logins"), loading(TABLE, html.Div(id=TABLE)),
-                         footer=_("Click a row to manage that login. Logins are never deleted, so the audit "
-                                  "log keeps naming real people.")), xl=7, className="mb-3"),
-            dbc.Col([card(_("Manage a login"), manage_panel()), html.Div(className="mb-3"),
-                     card(_("Create a login"), create_form())], xl=5, className="mb-3"),
+            dbc.Col(panel(_("Logins"), loading(TABLE, html.Div(id=TABLE)),
+                          _("Click a row to manage that login. Logins are never deleted, so the audit log keeps "
+                            "naming real people.")), xl=7, className="mb-3"),
+            dbc.Col([panel(_("Manage a login"), manage_panel()), panel(_("Create a login"), create_form())],
+                    xl=5, className="mb-3"),
         ]),
     ])
+
+
+def panel(title: str, body, footer: str | None = None) -> dbc.Card:
+    """A card as tall as its content (the page's cards stack in a column)."""
+    parts = [dbc.CardHeader(title, className="fw-semibold"), dbc.CardBody(body)]
+    return dbc.Card(parts + ([dbc.CardFooter(footer, className="small text-muted")] if footer else []),
+                    className="shadow-sm mb-3")
 
 
 def field(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
@@ -111,13 +118,15 @@ def users_table(users: list[dict], locale: str, tz: str):
     if not users:
         return empty_state(_("No logins yet"))
     when = lambda v: format_datetime(v, locale, tz) if v else _("never")  # noqa: E731
-    head = html.Thead(html.Tr([html.Th(_("Username")), html.Th(_("Display name")), html.Th(_("Role")),
-                               html.Th(_("Linked rep")), html.Th(_("Status")), html.Th(_("Last login")),
-                               html.Th(_("Created"))]))
-    rows = [html.Tr([html.Td(u["username"]), html.Td(u["display_name"] or ""), html.Td(role_label(u["role"])),
-                     html.Td(f"{u['rep_name']} ({u['rep_id']})" if u["rep_name"] else (u["rep_id"] or "—")),
-                     html.Td(status_badge(u["active"])), html.Td(when(u["last_login_at"])),
-                     html.Td(format_datetime(u["created_at"], locale, tz))],
+    small = lambda text: html.Div(text, className="small text-muted")  # noqa: E731
+    head = html.Thead(html.Tr([html.Th(_("Login")), html.Th(_("Role")), html.Th(_("Linked rep")), html.Th(_("Status")),
+                               html.Th(_("Last login")), html.Th(_("Created"))]))
+    rows = [html.Tr([html.Td([html.Div(u["display_name"] or u["username"], className="fw-semibold"),
+                              small(u["username"])]),
+                     html.Td(role_label(u["role"])),
+                     html.Td([u["rep_name"] or "—", small(u["rep_id"])] if u["rep_id"] else "—"),
+                     html.Td(status_badge(u["active"])), html.Td(when(u["last_login_at"]), className="small"),
+                     html.Td(format_datetime(u["created_at"], locale, tz), className="small")],
                     id={"type": ROW, "user": u["username"]}, n_clicks=0, role="button", style={"cursor": "pointer"},
                     className=None if u["active"] else "text-muted")
             for u in users]
