@@ -56,17 +56,24 @@ def _shown(value) -> str:
 
 
 def events_table(rows: list[dict], locale: str, tz: str):
+    """One page of events; actors and details are data and shown as text. On phones the table
+    scrolls sideways rather than squeezing the details into a narrow column."""
     if not rows:
         return empty_state(_("No events match these filters"))
-    head = html.Thead(html.Tr([html.Th(_("Time (%(zone)s)") % {"zone": tz}), html.Th(_("Actor")), html.Th(_("Role")), html.Th(_("Event")),
-                               html.Th(_("Outcome")), html.Th(_("Address")), html.Th(_("Details"))]))
+    head = html.Thead(html.Tr([html.Th(_("Time (%(zone)s)") % {"zone": tz}), html.Th(_("Actor")), html.Th(_("Role")),
+                               html.Th(_("Event")), html.Th(_("Outcome")), html.Th(_("Address")),
+                               html.Th(_("Details"))]))
     body = [html.Tr([html.Td(format_datetime(r["at"], locale, tz, seconds=True), className="text-nowrap"),
                      html.Td(r["actor"] or "—"), html.Td(r["role"] or "—"), html.Td(html.Code(r["event"])),
-                     html.Td(dbc.Badge(_(r["outcome"]) if r["outcome"] in ("success", "failure") else r["outcome"],
-                                       color="success" if r["outcome"] == "success" else "danger")),
-                     html.Td(r["ip"] or "—"), html.Td(details_text(r["details"]), className="small text-break")],
+                     html.Td(outcome_badge(r["outcome"])), html.Td(r["ip"] or "—"),
+                     html.Td(details_text(r["details"]), className="small text-break", style={"minWidth": "18rem"})],
                     **{"data-event-id": r["event_id"]}) for r in rows]
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="mb-0 small")
+
+
+def outcome_badge(outcome: str) -> dbc.Badge:
+    known = {"success": _("success"), "failure": _("failure")}
+    return dbc.Badge(known.get(outcome, outcome), color="success" if outcome == "success" else "danger")
 
 
 def summary_text(total: int, page: int, pages: int, locale: str) -> str:

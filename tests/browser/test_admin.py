@@ -65,7 +65,7 @@ def test_create_a_login_with_a_generated_password_that_works(live_server, browse
         page.wait_for_selector("#admin_users-secret-value")
         password = page.inner_text("#admin_users-secret-value").strip()
         assert "User browser.exec created." in page.inner_text("#admin_users-message")
-        page.wait_for_selector("td:text-is('browser.exec')")
+        page.wait_for_selector("#admin_users-table tr:has-text('browser.exec')")
         screenshot(page, "admin-admin_users-created")
         assert_no_errors(page, live_server)
     finally:
