@@ -10,7 +10,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from app.admin import acting_admin, engine, record
-from app.data.settings import (SETTINGS, SettingError, fetch_setting_changes, fetch_settings, parse_value,
+from app.data.settings import (SettingError, fetch_setting_changes, fetch_settings, parse_value,
                                save_setting)
 from app.errors import Explained
 from app.i18n import N_
