@@ -11,7 +11,7 @@ from app.config import Config
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build a server. Tests pass a config; production reads the environment."""
     from app import api, jobs
-    from app.auth import guard, headers, origin, routes, timeouts
+    from app.auth import guard, headers, identity, origin, routes, timeouts
     from app.auth.ratelimit import make_limiter
     from app.data.engine import make_engine
     from app.extensions import login_manager
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     server.before_request(origin.check_origin)
     server.before_request(timeouts.enforce)
     server.before_request(guard.require_login)
+    server.before_request(identity.check_view_as)
     server.after_request(guard.no_store)
     server.register_blueprint(routes.bp)
     server.register_blueprint(api.bp)

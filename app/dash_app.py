@@ -22,6 +22,7 @@ from app.i18n import html_attributes, vendor_stylesheets
 from app.kpi import service
 from callbacks import policy
 from callbacks import shell as shell_callbacks
+from callbacks import view_as as view_as_callbacks
 from layouts import ids, shell
 from layouts.components import forbidden_page
 
@@ -67,8 +68,9 @@ def build_dash(server: Flask) -> Dash:
 
 
 def callback_modules() -> list:
-    """The shell's callbacks and each page's callbacks module (callbacks.<key>), if it has one."""
-    modules = [shell_callbacks]
+    """The shell's callbacks (with the view-as banner) and each page's callbacks module
+    (callbacks.<key>), if it has one."""
+    modules = [shell_callbacks, view_as_callbacks]
     for page in PAGES:
         name = f"callbacks.{page.key}"
         if importlib.util.find_spec(name) is not None:

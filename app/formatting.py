@@ -123,9 +123,10 @@ def format_month(d, locale: str) -> str:
     return _native(babel_dates.format_skeleton("yMMM", d, locale=loc), loc, signs=False)
 
 
-def format_datetime(dt, locale: str, tz="UTC") -> str:
-    """A moment in the time zone `tz` (name or tzinfo): the medium date and the short time,
-    joined as the locale joins them. A naive datetime is UTC (as the database stores them)."""
+def format_datetime(dt, locale: str, tz="UTC", seconds: bool = False) -> str:
+    """A moment in the time zone `tz` (name or tzinfo): the medium date and the short time
+    (the medium time, with seconds, when `seconds`), joined as the locale joins them. A naive
+    datetime is UTC (as the database stores them)."""
     if dt is None:
         return EMPTY
     loc = _locale(locale)
@@ -134,7 +135,7 @@ def format_datetime(dt, locale: str, tz="UTC") -> str:
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(zone)
     joined = babel_dates.get_datetime_format("medium", locale=loc).replace("'", "").format(
-        babel_dates.format_time(local, "short", locale=loc),
+        babel_dates.format_time(local, "medium" if seconds else "short", locale=loc),
         babel_dates.format_date(local.date(), "medium", locale=loc))
     return _native(joined, loc, signs=False)
 

@@ -43,6 +43,9 @@ PAGES: tuple[Page, ...] = (
     Page("admin_imports", "/admin/imports", N_("Data import"), ADMINISTRATION, 10, "bi-cloud-arrow-up",
          filters=False),
     Page("admin_targets", "/admin/targets", N_("Targets"), ADMINISTRATION, 11, "bi-bullseye", filters=False),
+    Page("admin_users", "/admin/users", N_("Users"), ADMINISTRATION, 12, "bi-people", filters=False),
+    Page("admin_settings", "/admin/settings", N_("Settings"), ADMINISTRATION, 13, "bi-sliders", filters=False),
+    Page("admin_audit", "/admin/audit", N_("Audit log"), ADMINISTRATION, 14, "bi-journal-text", filters=False),
 )
 
 

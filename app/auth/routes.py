@@ -12,8 +12,10 @@ import secrets
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import timeouts
+from app.auth import identity, timeouts
+from app.auth.pages import role_of
 from app.auth.passwords import needs_rehash, verify_password
+from app.auth.roles import Role
 from app.auth.session import User, engine
 from app.data import users as store
 from app.data.audit import record_event
@@ -106,9 +108,25 @@ def logout():
     """POST only (a link or image on another site cannot sign anyone out; the Origin check
     refuses cross-site forms)."""
     if current_user.is_authenticated:
+        identity.stop_view_as("logout")
         with engine().begin() as conn:
             record_event(conn, "logout", actor=current_user.username, role=current_user.role,
                          ip=request.remote_addr)
     session.clear()
     logout_user()           # after clear(): it marks a remember-me cookie for deletion
     return redirect("/login")
+
+
+@bp.post("/view-as/stop")
+def stop_view_as():
+    """The Stop control of the view-as banner: a form post with the session's CSRF token. Only
+    a signed-in admin may use it (the viewed user's role cannot open admin pages, so this is a
+    route of its own rather than a callback of the users page)."""
+    check_csrf()
+    if role_of(identity.signed_in()) != Role.ADMIN or current_user.via_token:
+        with engine().begin() as conn:
+            record_event(conn, "authorization_denied", **identity.audit_context(), outcome="failure",
+                         resource="route:/view-as/stop")
+        abort(403, description="Only an administrator can stop viewing as another user.")
+    identity.stop_view_as()
+    return redirect("/admin/users")

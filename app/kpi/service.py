@@ -1,18 +1,19 @@
 """What the web pages ask of the domain, always on behalf of the logged-in user.
 
 Callbacks call these instead of opening connections themselves. The viewer is
-flask-login's `current_user`, re-read from the database on every request; the
-scope comes from that record (app.auth.policy), never from request input.
+flask-login's `current_user`, re-read from the database on every request, or the user an
+admin is viewing as (app.auth.identity); the scope comes from that record
+(app.auth.policy), never from request input. Audit events name the real, signed-in user.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
-from flask_login import current_user
+from flask import current_app
 
 import app.kpi.definitions  # noqa: F401  (fills the registry)
+from app.auth import identity
 from app.auth.pages import role_of
 from app.auth.policy import scope_for
 from app.data.audit import record_event
@@ -29,8 +30,14 @@ from app.kpi.query import KpiQuery, Scope
 
 
 def viewer() -> dict | None:
-    """The current user's record, or None for an anonymous request."""
-    return current_user.row if current_user and current_user.is_authenticated else None
+    """The record of the user whose view this request has (None for an anonymous request):
+    the signed-in user, or the user an admin is viewing as."""
+    return identity.viewer()
+
+
+def viewing_as() -> dict | None:
+    """The user an admin is viewing as, or None."""
+    return identity.viewing_as()
 
 
 def viewer_role():
@@ -91,18 +98,23 @@ def freshness_state(info: dict, warn_hours: int, now: datetime | None = None) ->
     return "stale" if now - info["last_success_at"] > timedelta(hours=warn_hours) else "ok"
 
 
+def audit(event: str, outcome: str = "success", **details) -> None:
+    """Record an event of this request: actor, role and address of the signed-in user, and
+    the viewed user while an admin views as someone (never secrets in `details`)."""
+    with _engine().begin() as conn:
+        record_event(conn, event, **identity.audit_context(), outcome=outcome, **details)
+
+
 def record_denied(resource: str) -> None:
     """Audit a refused request (authorization_denied) by the current user."""
-    row = viewer() or {}
-    with _engine().begin() as conn:
-        record_event(conn, "authorization_denied", actor=row.get("username"), role=row.get("role"),
-                     ip=request.remote_addr, outcome="failure", resource=resource[:200])
+    audit("authorization_denied", outcome="failure", resource=resource[:200])
 
 
 def save_locale(locale: str) -> None:
-    """Store the viewer's language (the i18n layer validates and applies it)."""
+    """Store the signed-in user's language (the i18n layer validates and applies it); while
+    viewing as someone, the admin's own, not the viewed user's."""
     from app.i18n import set_user_locale
-    row = viewer()
+    row = identity.signed_in()
     if row:
         with writing(_engine()) as conn:
             set_user_locale(conn, row["username"], locale)

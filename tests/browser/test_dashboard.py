@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from app.auth.pages import PAGES, may_open, pages_for
+from app.auth.pages import ADMINISTRATION, PAGES, may_open, pages_for
 from app.auth.roles import Role
 from app.catalogues import translations_for
 from etl.demo import DEMO_USERS
@@ -70,8 +70,13 @@ def test_each_role_opens_its_pages_and_gets_403_for_the_others(live_server, page
             screenshot(page, f"{role}-{spec.key}-403")
             assert "403" in page.inner_text("#forbidden-message")
             assert_no_errors(page, live_server)
-    # The navbar offers exactly the pages of the table.
-    links = page.locator("#shell-nav a")
+    # The navbar offers exactly the pages of the table, the administration pages in one menu.
+    menu = page.locator("#shell-nav .dropdown-toggle")
+    assert menu.count() == (1 if any(p.kind == ADMINISTRATION for p in allowed) else 0)
+    if menu.count():
+        menu.click()
+        page.locator("#shell-nav .dropdown-item").first.wait_for()
+    links = page.locator("#shell-nav a:not(.dropdown-toggle)")
     assert links.count() == len(allowed)
     assert [urlparse(links.nth(i).get_attribute("href")).path for i in range(links.count())] == \
         [p.path for p in allowed]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from dash import Input, Output
 
 from app import create_app
-from app.auth.pages import PAGES, pages_for
+from app.auth.pages import ADMINISTRATION, PAGES, pages_for
 from app.auth.roles import Role
 from app.config import Config
 from app.data.system_schema import audit_log
@@ -43,6 +43,16 @@ def denials(web, username: str) -> int:
     with web.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
             audit_log.c.event == "authorization_denied", audit_log.c.actor == username)).scalar()
+
+
+def hrefs_in(component) -> list[str]:
+    """The hrefs of a serialised component tree, in document order."""
+    if isinstance(component, list):
+        return [h for c in component for h in hrefs_in(c)]
+    if not isinstance(component, dict):
+        return []
+    props = component.get("props", {})
+    return ([props["href"]] if props.get("href") else []) + hrefs_in(props.get("children"))
 
 
 def response_of(resp) -> dict:
@@ -137,7 +147,10 @@ def test_the_navbar_and_the_page_table_agree_for_every_role(web):
     for who in ("admin", "executive", "manager", "rep"):
         values = {(ids.URL, "pathname"): "/", (ids.URL, "search"): "?period=ytd&junk=1"}
         links = response_of(post_callback(web.client(who), web.dash, key, values=values))[ids.NAV]["children"]
-        hrefs = [link["props"]["children"]["props"]["href"] for link in links]
+        hrefs = [href for link in links for href in hrefs_in(link)]
         role = Role(web.user(who)["role"])
         assert hrefs == [p.path + "?period=ytd" for p in pages_for(role)]
+        menus = [link for link in links if link["type"] == "DropdownMenu"]
+        assert [hrefs_in(m) for m in menus] == ([[p.path + "?period=ytd" for p in pages_for(role)
+                                                  if p.kind == ADMINISTRATION]] if role == Role.ADMIN else [])
         assert [p.key for p in pages_for(role)] == [p.key for p in PAGES if role in p.roles]

@@ -4,23 +4,27 @@ import json
 from datetime import datetime
 from importlib import import_module
 
+import dash_bootstrap_components as dbc
 import pytest
 from dash import html
 
 from app import create_app
-from app.auth.pages import PAGES, pages_for
+from app.auth.pages import ADMINISTRATION, PAGES, pages_for
 from app.auth.roles import Role
 from app.config import Config
 from app.dash_app import PAGE_LAYOUTS
 from app.kpi.tiles import tile_values
 from layouts import components, ids, import_reports, shell
-from layouts.pages import admin_imports
-from layouts.pages import overview
+from layouts.pages import admin_imports, admin_users, overview
 
 SAMPLE_LEADERBOARD = [{"rep": "R1", "name": "Al", "rank": 1, "revenue": 1.0}]
 SAMPLE_RUN = {"run_id": 3, "started_at": datetime(2025, 1, 2, 3, 4), "actor": "admin", "status": "partial",
               "dry_run": False, "rows_read": 10, "rows_rejected": 1, "duration_seconds": 1.5, "source": None,
               "from_upload": True, "message": None, "files": []}
+SAMPLE_USER = {"username": "al", "display_name": "Al", "role": "rep", "rep_id": "R1", "rep_name": "Al", "active": True,
+               "last_login_at": None, "created_at": datetime(2025, 1, 5, 9), "password_changed_at": None}
+SAMPLE_TOKEN = {"token_id": 1, "name": "BI", "created_at": datetime(2025, 1, 5), "last_used_at": None,
+                "revoked_at": None}
 
 
 def component_ids(tree) -> list:
@@ -36,6 +40,8 @@ def rendered_parts(role) -> html.Div:
         components.rep_table(SAMPLE_LEADERBOARD, "en"),
         components.tile_grid(tile_values(["revenue"], {"values": {"revenue": 1.0}}), "en"),
         import_reports.history_table([SAMPLE_RUN], "en", "UTC", admin_imports.ADMIN_IMPORTS_REJECTED),
+        admin_users.users_table([SAMPLE_USER], "en", "UTC"),
+        admin_users.tokens_table([SAMPLE_TOKEN], "en", "UTC"),
     ])
 
 
@@ -88,7 +94,22 @@ def test_every_callback_targets_existing_ids(dash_app):
 def test_navbar_lists_exactly_the_pages_of_the_role():
     for role in Role:
         links = shell.nav_links(pages_for(role), "?rep=R1", "/")
-        hrefs = [link.children.href for link in links]
-        assert hrefs == [p.path + "?rep=R1" for p in PAGES if role in p.roles]
+        plain = [link.children.href for link in links if not isinstance(link, dbc.DropdownMenu)]
+        menus = [link for link in links if isinstance(link, dbc.DropdownMenu)]
+        in_menu = [item.href for menu in menus for item in menu.children]
+        assert plain == [p.path + "?rep=R1" for p in PAGES if role in p.roles and p.kind != ADMINISTRATION]
+        assert in_menu == [p.path + "?rep=R1" for p in pages_for(role) if p.kind == ADMINISTRATION]
+        assert len(menus) == (1 if in_menu else 0)      # one "Admin" menu, for admins only
     assert pages_for(None) == [] and pages_for("nobody") == []
     assert [p.key for p in pages_for(Role.REP)] == [p.key for p in PAGES if Role.REP in p.roles]
+
+
+def test_the_admin_menu_is_marked_while_an_admin_page_is_open():
+    menu = lambda path: next(link for link in shell.nav_links(pages_for(Role.ADMIN), "", path)  # noqa: E731
+                             if isinstance(link, dbc.DropdownMenu))
+    assert menu("/admin/audit").toggle_class_name == "active"
+    assert [item.active for item in menu("/admin/audit").children] == [
+        p.path == "/admin/audit" for p in pages_for(Role.ADMIN) if p.kind == ADMINISTRATION]
+    assert menu("/").toggle_class_name is None and not any(item.active for item in menu("/").children)
+    # The menu sits where the first administration page would be: after every other page here.
+    assert isinstance(shell.nav_links(pages_for(Role.ADMIN), "", "/")[-1], dbc.DropdownMenu)
