@@ -35,7 +35,10 @@ def layout(**query) -> html.Div:
                 id=ids.MY_PERFORMANCE_PICKER, className="mb-2 d-none"),
         part(ids.MY_PERFORMANCE_TILES),
         dbc.Row([
-            dbc.Col(card(_("Quota progress"), part(ids.MY_PERFORMANCE_QUOTA)), lg=6, className="mb-3"),
+            # Quota and commission are short; stacked, they stand as tall as the rank board.
+            dbc.Col([card(_("Quota progress"), part(ids.MY_PERFORMANCE_QUOTA), fill=False),
+                     html.Div(card(_("Commission estimate"), part(ids.MY_PERFORMANCE_COMMISSION), fill=False),
+                              className="mt-3")], lg=6, className="mb-3"),
             dbc.Col(card(_("Rank"), part(ids.MY_PERFORMANCE_RANK),
                          footer=_("Ranked by revenue in the period")), lg=6, className="mb-3"),
         ]),
@@ -43,9 +46,8 @@ def layout(**query) -> html.Div:
                              footer=_("Deals open at the end of the period")), className="mb-3")),
         dbc.Row([
             dbc.Col(card(_("Activity against the team median"), part(ids.MY_PERFORMANCE_ACTIVITY)),
-                    lg=4, className="mb-3"),
-            dbc.Col(card(_("Lead response"), part(ids.MY_PERFORMANCE_LEADS)), lg=4, className="mb-3"),
-            dbc.Col(card(_("Commission estimate"), part(ids.MY_PERFORMANCE_COMMISSION)), lg=4, className="mb-3"),
+                    lg=6, className="mb-3"),
+            dbc.Col(card(_("Lead response"), part(ids.MY_PERFORMANCE_LEADS)), lg=6, className="mb-3"),
         ]),
     ])
 
