@@ -72,12 +72,15 @@ def _company_level(sales: np.ndarray, months: np.ndarray, every: np.ndarray) -> 
 
 
 def _rep_shares(sales: np.ndarray, n_months: int) -> np.ndarray:
-    """Each rep's share of the quota holders' sales over about a year around each month (the
-    last year's share for today's and later months), floored so nobody carries nothing."""
+    """Each rep's share of the quota holders' sales over the year around each month (the last
+    year's share for the latest months, whose year would run past today, and for today's and
+    later months), floored so nobody carries nothing."""
     window = lambda a: pd.DataFrame(a.T).rolling(12, center=True, min_periods=6).sum().to_numpy().T  # noqa: E731
     own, total = window(sales), window(sales.sum(axis=0, keepdims=True))
     share = np.divide(own, total, out=np.zeros_like(own), where=total > 0)
-    share = np.concatenate([share, np.repeat(share[:, -1:], n_months - share.shape[1], axis=1)], axis=1)
+    last_year = sales[:, -12:].sum(axis=1, keepdims=True) / max(sales[:, -12:].sum(), 1.0)
+    share[:, -min(6, share.shape[1]):] = last_year     # windows cut short by today: the last year's
+    share = np.concatenate([share, np.repeat(last_year, n_months - share.shape[1], axis=1)], axis=1)
     return np.maximum(share, MIN_QUOTA_SHARE / sales.shape[0])
 
 
