@@ -132,9 +132,10 @@ def format_date(d, locale: str) -> str:
     return _native(babel_dates.format_date(d, "medium", locale=loc), loc, signs=False)
 
 
-def format_month(month, locale: str) -> str:
+def format_month(month, locale: str, skeleton: str = "yMMM") -> str:
     """A month ("2026-01", or a date in it) as the locale names it: Jan 2026 · sty 2026 ·
-    2026年1月 · ژانویهٔ ۲۰۲۶. Text that is not a month is returned as it is."""
+    2026年1月 · ژانویه ۲۰۲۶; skeleton "MMM" gives the month alone (Jan · 1月), "y" the year.
+    Text that is not a month is returned as it is."""
     if month is None:
         return EMPTY
     try:
@@ -142,7 +143,7 @@ def format_month(month, locale: str) -> str:
     except ValueError:
         return str(month)
     loc = _locale(locale)
-    return _native(babel_dates.format_skeleton("yMMM", first, locale=loc), loc, signs=False)
+    return _native(babel_dates.format_skeleton(skeleton, first, locale=loc), loc, signs=False)
 
 
 def number_separators(locale: str) -> str:

@@ -10,7 +10,7 @@ from app.kpi.urlstate import filters_to_search, parse_filters, with_filter
 from callbacks.policy import EVERYONE, allow
 from layouts import ids
 from layouts.components import breadcrumbs
-from layouts.filter_bar import (ALL_FILTERS, MODE_CLASS, carried_filters, controls_from_filters, crumb_items,
+from layouts.filter_bar import (ALL_FILTERS, MODE_CLASS, ROW_CLASS, carried_filters, controls_from_filters, crumb_items,
                                 filter_mode, filters_from_controls, options_for_controls)
 from layouts.shell import freshness_badge, nav_links, user_menu
 
@@ -107,6 +107,9 @@ def register(app) -> None:
     app.clientside_callback("function (n, open) { return n ? !open : open; }",
                             Output(ids.NAVBAR_COLLAPSE, "is_open"), Input(ids.NAVBAR_TOGGLER, "n_clicks"),
                             State(ids.NAVBAR_COLLAPSE, "is_open"), prevent_initial_call=True)
+    app.clientside_callback(
+        f"function (n) {{ return {ROW_CLASS!r} + (n % 2 ? ' filters-open' : ''); }}",
+        Output(ids.FILTER_ROW, "className"), Input(ids.FILTER_TOGGLE, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback("function (saved) { if (saved) { window.location.reload(); } return ''; }",
                             Output(ids.LOCALE_RELOAD, "children"), Input(ids.LOCALE_SAVED, "data"),
                             prevent_initial_call=True)

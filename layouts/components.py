@@ -22,10 +22,10 @@ from layouts.figures import sparkline_figure
 TONE_CLASS = {GOOD: "text-success", BAD: "text-danger"}
 TONE_ICON = {GOOD: "bi-arrow-up-right", BAD: "bi-arrow-down-right"}
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/geo/"}
-# Plotly's own locale files shipped in assets/vendor/plotly-locales (its mode bar's words).
-# Persian has none: Plotly's names Gregorian months with Solar Hijri ones (January is
-# "Farvardin"), so Persian charts get all their text from Babel instead (layouts/figures.py).
-PLOTLY_LOCALES = {"pl": "pl", "ru": "ru", "zh": "zh-CN"}
+# Plotly's own locale files shipped in assets/vendor/plotly-locales, for its mode bar's words
+# (chart text comes from Babel, layouts/figures.py). Plotly's Polish file translates none of
+# them; its Persian one names Gregorian months with Solar Hijri ones (January "Farvardin").
+PLOTLY_LOCALES = {"ru": "ru", "zh": "zh-CN"}
 # Tile columns: a full-width grid (four a row on wide screens), one row of up to six on
 # wide screens, and a grid inside a card of half the page (two a row everywhere).
 WIDE_TILES = {"xs": 6, "md": 4, "xl": 3}

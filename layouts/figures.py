@@ -21,7 +21,8 @@ from app.i18n import gettext as _
 from app.kpi.registry import MONEY
 
 GEOJSON_URL = "/assets/geo/countries.geojson"
-_MARGIN = dict(l=8, r=8, t=8, b=8)
+_MARGIN = dict(l=8, r=8, t=30, b=8)      # room at the top for Plotly's mode bar
+_TIGHT = dict(l=8, r=8, t=8, b=8)         # graphs without a mode bar
 _BASE = "#e9ecef"
 
 
@@ -67,6 +68,13 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
 
 
+def month_ticks(months: list[str], locale: str) -> list[str]:
+    """Short month labels that fit a phone: the month, and its year under the first month and
+    under each January (Dec / 2025, Jan / 2026, Feb, Mar …)."""
+    return [format_month(m, locale, "MMM") + (f"<br>{format_month(m, locale, 'y')}" if i == 0 or
+                                               str(m)[5:7] == "01" else "") for i, m in enumerate(months)]
+
+
 def money_axis(values, locale: str, currency: str = "USD", count: int = 4) -> dict:
     """A value axis of money from 0, its ticks labelled short in the locale ($200K, ۲۰۰ هزار $)."""
     ticks = nice_ticks(max((v for v in values if v is not None), default=0), count)
@@ -104,7 +112,8 @@ def revenue_quota_figure(rows: list[dict], locale: str, currency: str = "USD", q
     shown = [r.get("revenue") for r in rows] + ([r.get("quota") for r in rows] if quota else [])
     fig = go.Figure(traces)
     _style(fig, locale, height=320, legend=dict(orientation="h", y=1.1), showlegend=True,
-           xaxis=dict(type="category", tickmode="array", tickvals=months, ticktext=labels),
+           xaxis=dict(type="category", tickmode="array", tickvals=months, ticktext=month_ticks(months, locale),
+                      tickangle=0),
            yaxis=money_axis(shown, locale, currency))
     if not quota:
         fig.add_annotation(text=_("Quota not shown for these filters"), showarrow=False, xref="paper",
@@ -128,7 +137,7 @@ def pacing_figure(values: dict, locale: str, currency: str = "USD") -> go.Figure
                            customdata=[format_value(values.get(k), MONEY, locale, currency) for k in keys],
                            textposition="auto", hovertemplate="%{y}: %{customdata}<extra></extra>",
                            marker_color=[colours[k] for k in keys]))
-    return _style(fig, locale, height=220, yaxis_autorange="reversed", xaxis_visible=False)
+    return _style(fig, locale, height=220, yaxis_autorange="reversed", xaxis_visible=False, margin=_TIGHT)
 
 
 def revenue_map_figure(rows: list[dict], locale: str, currency: str = "USD",

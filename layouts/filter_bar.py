@@ -23,6 +23,7 @@ CONTROL_COUNT = 4 + len(ids.FILTER_KEYS)      # period, start, end, compare, the
 # What the bar shows on a page: nothing, the period controls only, or everything.
 HIDDEN, PERIOD_ONLY, ALL_FILTERS = "hidden", "period", "all"
 BAR_CLASS = "py-2 border-bottom mb-2"
+ROW_CLASS = "g-2 align-items-center"      # + " filters-open" on phones once "More filters" is pressed
 MODE_CLASS = {HIDDEN: "d-none", PERIOD_ONLY: BAR_CLASS + " filters-period-only", ALL_FILTERS: BAR_CLASS}
 # The page's subject rather than a filter on pages without drill-down (My performance's rep):
 # links from such a page to the others leave it behind.
@@ -31,8 +32,9 @@ SUBJECT_KEYS = ("rep",)
 
 def filter_bar(locale: str | None = None) -> html.Div:
     """Period, comparison and the drill-down filters (class filter-drilldown, hidden by
-    assets/shell.css on pages where only the period applies); stacked on phones. The date
-    picker follows the language's direction and first day of the week."""
+    assets/shell.css on pages where only the period applies, and on phones until "More
+    filters" is pressed). The date picker follows the language's direction and first day of
+    the week."""
     locale = locale or current_locale()
     col = dict(xs=6, md=4, lg=2, className="mb-2")
     choices = [
@@ -48,10 +50,15 @@ def filter_bar(locale: str | None = None) -> html.Div:
                              options=[{"label": _(label), "value": key} for key, label in COMPARES.items()]),
                 **col),
     ]
+    choices.append(dbc.Col(html.Button([html.I(className="bi bi-funnel me-1"), _("More filters")],
+                                       id=ids.FILTER_TOGGLE, n_clicks=0, type="button",
+                                       className="btn btn-outline-secondary w-100",
+                                       **{"aria-controls": ids.FILTER_ROW}),
+                           xs=6, className="mb-2 filter-toggle d-md-none"))
     drill = {**col, "className": "mb-2 filter-drilldown"}
     choices += [dbc.Col(dcc.Dropdown(id=ids.FILTER[key], options=[], placeholder=_(FILTER_LABELS[key]),
                                      optionHeight=32), **drill) for key in ids.FILTER_KEYS]
-    return html.Div(dbc.Row(choices, className="g-2 align-items-center"), id=ids.FILTER_BAR,
+    return html.Div(dbc.Row(choices, id=ids.FILTER_ROW, className=ROW_CLASS), id=ids.FILTER_BAR,
                     className=BAR_CLASS, role="search", **{"aria-label": _("Filters")})
 
 

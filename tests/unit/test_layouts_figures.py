@@ -35,7 +35,7 @@ def test_revenue_against_quota():
     assert (bars.type, list(bars.x), list(bars.y)) == ("bar", ["2025-01", "2025-02"], [100.0, 0])
     assert (line.type, list(line.y)) == ("scatter", [150.0, 150.0])
     assert [list(c) for c in bars.customdata] == [["Jan 2025", "$100.00"], ["Feb 2025", "$0.00"]]
-    assert list(fig.layout.xaxis.ticktext) == ["Jan 2025", "Feb 2025"]
+    assert list(fig.layout.xaxis.ticktext) == ["Jan<br>2025", "Feb"]      # the year under the first month
     # Ticks in round steps from 0 past the highest value (150 = quota), labelled as money.
     assert (list(fig.layout.yaxis.tickvals), list(fig.layout.yaxis.ticktext)) == (
         [0, 50, 100, 150], ["0", "$50", "$100", "$150"])
@@ -56,11 +56,17 @@ def test_persian_charts_show_persian_digits_and_separators():
     rows = [{"month": "2025-01", "revenue": 250_000.0, "quota": 300_000.0}]
     fig = figures.revenue_quota_figure(rows, "fa")
     assert fig.layout.separators == "٫٬"
-    assert list(fig.layout.xaxis.ticktext) == ["ژانویه ۲۰۲۵"]
+    assert list(fig.layout.xaxis.ticktext) == ["ژانویه<br>۲۰۲۵"]
     assert fig.layout.yaxis.ticktext[1] == "۱۰۰\xa0هزار\xa0$"
     assert not any(ch.isascii() and ch.isdigit() for t in fig.layout.yaxis.ticktext for ch in t)
     channels = figures.revenue_channel_figure([{"channel": "online", "revenue": 1_234_567.0}], "fa")
     assert channels.data[0].text[0] == "۱٫۲\xa0میلیون\xa0$"
+
+
+def test_month_ticks_carry_the_year_under_the_first_month_and_each_january():
+    assert figures.month_ticks(["2025-11", "2025-12", "2026-01", "2026-02"], "en") == [
+        "Nov<br>2025", "Dec", "Jan<br>2026", "Feb"]
+    assert figures.month_ticks(["2026-01", "2026-02"], "zh") == ["1月<br>2026年", "2月"]
 
 
 def test_nice_ticks_are_round_steps_from_zero_past_the_top():

@@ -116,7 +116,8 @@ def test_filter_bar_hides_drilldown_controls_by_class_and_follows_the_language()
     from layouts.filter_bar import filter_bar
     bar = filter_bar("fa")
     cols = bar.children.children
-    assert [c.className for c in cols[3:]] == ["mb-2 filter-drilldown"] * len(ids.FILTER_KEYS)
+    assert cols[3].className == "mb-2 filter-toggle d-md-none"
+    assert [c.className for c in cols[4:]] == ["mb-2 filter-drilldown"] * len(ids.FILTER_KEYS)
     picker = cols[1].children
     assert (picker.is_RTL, picker.first_day_of_week) == (True, 6)           # Saturday
     assert (filter_bar("en").children.children[1].children.is_RTL, filter_bar("pl").children.children[1]
@@ -140,6 +141,6 @@ def test_top_reps_show_no_attainment_where_quotas_do_not_apply():
 
 
 def test_graphs_use_plotlys_locale_where_it_has_a_right_one():
-    assert components.graph_config("ru")["locale"] == "ru"
+    assert components.graph_config("ru")["locale"] == "ru" and "locale" not in components.graph_config("pl")
     assert components.graph_config("zh")["locale"] == "zh-CN"
     assert "locale" not in components.graph_config("fa") and "locale" not in components.graph_config("en")
