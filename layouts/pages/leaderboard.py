@@ -52,7 +52,7 @@ def period_line(start, end, compared: tuple | None, restricted: bool, locale: st
     span = lambda a, b: f"{format_date(a, locale)} – {format_date(b, locale)}"  # noqa: E731
     text = _("Period: %(period)s") % {"period": span(start, end)}
     if compared:
-        text += " · " + _("movement since %(period)s") % {"period": span(*compared)}
+        text += " · " + _("places moved against %(period)s") % {"period": span(*compared)}
     return [html.Span(text), html.Br(), html.Span(_(RESTRICTED_NOTE if restricted else OPEN_NOTE))]
 
 
@@ -73,7 +73,8 @@ def movement_cell(movement, compared: bool):
     title = (_("Up %(count)s places since the comparison period") if up
              else _("Down %(count)s places since the comparison period")) % {"count": abs(movement)}
     return html.Td([html.I(className=f"bi {'bi-caret-up-fill' if up else 'bi-caret-down-fill'} me-1"),
-                    str(abs(movement))], className="text-success" if up else "text-danger", title=title)
+                    str(abs(movement))], className="text-nowrap " + ("text-success" if up else "text-danger"),
+                   title=title)
 
 
 def board_table(board: dict, locale: str, currency: str = "USD", clickable: bool = False):
@@ -89,8 +90,10 @@ def board_table(board: dict, locale: str, currency: str = "USD", clickable: bool
                      className="text-end" + (" table-active" if c == metric else ""),
                      **({"aria-sort": "descending"} if c == metric else {})) for c in board["columns"]]
     body = [_row(r, board, locale, currency, clickable) for r in board["rows"]]
+    # A rep's board has three or four columns: kept narrow, they read as rows, not as gaps.
+    narrow = {"style": {"maxWidth": "40rem"}} if len(board["columns"]) == 1 else {}
     return dbc.Table([html.Thead(html.Tr([h for h in head if h is not None])), html.Tbody(body)],
-                     hover=True, responsive=True, size="sm", className="mb-0 align-middle")
+                     hover=True, responsive=True, size="sm", className="mb-0 align-middle", **narrow)
 
 
 def _row(r: dict, board: dict, locale: str, currency: str, clickable: bool) -> html.Tr:

@@ -91,12 +91,15 @@ def deals_table(rows: list[dict], locale: str, currency: str = "USD"):
     """The rep's open deals; CRM text is passed as plain strings (Dash renders them as text)."""
     if not rows:
         return empty_state(_("No open deals"))
+    # Headers on one line: on a phone the table scrolls sideways instead of stacking its last
+    # header word by word above an empty band.
     head = html.Thead(html.Tr([html.Th(_("Deal")), html.Th(_("Stage")), html.Th(_("Amount"), className="text-end"),
                                html.Th(_("Expected close")), html.Th(_("Days since last activity"),
-                                                                     className="text-end")]))
-    body = [html.Tr([html.Td(str(r["name"])), html.Td(str(r["stage"])),
+                                                                     className="text-end")], className="text-nowrap"))
+    body = [html.Tr([html.Td(str(r["name"]), style={"minWidth": "10rem"}), html.Td(str(r["stage"])),
                      html.Td(format_value(r["amount"], MONEY, locale, currency), className="text-end"),
-                     html.Td(format_date(r["expected_close_date"], locale) if r["expected_close_date"] else "—"),
+                     html.Td(format_date(r["expected_close_date"], locale) if r["expected_close_date"] else "—",
+                             className="text-nowrap"),
                      html.Td(format_value(r["days_idle"], COUNT, locale) if r["days_idle"] is not None
                              else _("none yet"), className="text-end")]) for r in rows]
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="mb-0 mt-2")
