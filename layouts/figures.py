@@ -137,7 +137,8 @@ def pacing_figure(values: dict, locale: str, currency: str = "USD") -> go.Figure
                            customdata=[format_value(values.get(k), MONEY, locale, currency) for k in keys],
                            textposition="auto", hovertemplate="%{y}: %{customdata}<extra></extra>",
                            marker_color=[colours[k] for k in keys]))
-    return _style(fig, locale, height=220, yaxis_autorange="reversed", xaxis_visible=False, margin=_TIGHT)
+    return _style(fig, locale, height=220, yaxis=dict(autorange="reversed", ticksuffix=" "), xaxis_visible=False,
+                  margin=_TIGHT)
 
 
 def revenue_map_figure(rows: list[dict], locale: str, currency: str = "USD",
