@@ -93,10 +93,10 @@ def guarded_layout(page: Page, build):
     """The page's layout for roles the page table allows; the 403 page (audited) for others.
 
     The check runs when Dash's page router renders the page, inside the callback
-    request, with the user re-read from the database. The site root is the landing page:
-    a role that may not open it is sent to its own first page instead of a 403. Dash also calls layouts
-    outside any callback to learn the component ids; those calls get the skeleton,
-    which holds no data.
+    request, with the user re-read from the database. The site root is the landing
+    page: a role that may not open it is sent to its own first page instead of a 403.
+    Dash also calls layouts outside any callback to learn the component ids; those
+    calls get the skeleton, which holds no data.
     """
     def layout(**query):
         if not rendering_page():
