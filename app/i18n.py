@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from babel import Locale
+from babel.core import get_global
 from babel.support import NullTranslations
 from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_domain, get_locale, refresh
@@ -160,6 +161,14 @@ def html_attributes(locale: str | None = None) -> dict[str, str]:
     """`lang` and `dir` for the page's <html> element."""
     locale = normalise_locale(locale) or current_locale()
     return {"lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr"}
+
+
+def first_weekday(locale: str | None = None) -> int:
+    """The first day of the week where the language is mostly used, 0 = Monday … 6 = Sunday
+    (CLDR via Babel: Sunday in English, Saturday in Persian, Monday in the others)."""
+    locale = normalise_locale(locale) or current_locale()
+    likely = get_global("likely_subtags").get(locale, locale)       # "fa" → "fa_Arab_IR"
+    return Locale.parse(likely).first_week_day
 
 
 def font_family(locale: str | None = None) -> str:

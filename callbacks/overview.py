@@ -7,15 +7,21 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from app.auth.pages import page_named
 from app.i18n import current_locale
 from app.kpi import service
-from app.kpi.tiles import tile_values
-from app.kpi.urlstate import (filters_to_search, kpi_query, month_to_date_query, parse_filters, trend_query,
-                              with_filter)
+from app.kpi.definitions.quota import QUOTA_KPIS, QUOTA_NOT_COMPARABLE, comparable_with_quota
+from app.kpi.tiles import tile_values, withheld
+from app.kpi.urlstate import (drilldown_filters, filters_to_search, kpi_query, month_to_date_query, parse_filters,
+                              trend_query, with_filter)
 from callbacks.policy import allow
 from layouts import figures, ids
 from layouts.components import rep_table, tile_grid
 from layouts.pages import overview as page
 
 ROLES = page_named("overview").roles
+
+
+def _quota_applies(filters: dict) -> bool:
+    """Whether quotas exist for the filters (rep, team, territory …), so quota figures show."""
+    return comparable_with_quota(drilldown_filters(filters))
 
 
 def _ask(kpi_ids: list[str], search: str, **question) -> tuple[dict, dict]:
@@ -32,15 +38,17 @@ def update_overview_tiles(search):
     now, trend = service.ask_many([(list(page.TILE_KPIS), kpi_query(filters, today)),
                                    (list(page.SPARKLINE_KPIS), trend_query(filters, today))])
     tiles = tile_values(page.TILE_KPIS, now, trend, no_trend=page.NO_SPARKLINE)
+    if not _quota_applies(filters):
+        tiles = withheld(tiles, QUOTA_KPIS, QUOTA_NOT_COMPARABLE)
     return tile_grid(tiles, current_locale(), settings["currency"])
 
 
 @allow(ROLES)
 def update_overview_trend(search):
-    settings = service.settings()
-    query = trend_query(parse_filters(search), service.org_today(settings))
-    answer = service.ask(list(page.TREND_KPIS), query)
-    return figures.revenue_quota_figure(answer["rows"], current_locale(), settings["currency"])
+    filters, settings = parse_filters(search), service.settings()
+    answer = service.ask(list(page.TREND_KPIS), trend_query(filters, service.org_today(settings)))
+    return figures.revenue_quota_figure(answer["rows"], current_locale(), settings["currency"],
+                                        quota=_quota_applies(filters))
 
 
 @allow(ROLES)
@@ -50,7 +58,8 @@ def update_overview_pacing(search):
     today = service.org_today(settings)
     to_date, month = service.ask_many([(list(page.PACING_KPIS), month_to_date_query(filters, today)),
                                        (["quota"], month_to_date_query(filters, today, whole=True))])
-    return page.pacing_panel(to_date["values"], month["values"]["quota"], current_locale(), settings["currency"])
+    return page.pacing_panel(to_date["values"], month["values"]["quota"], current_locale(), settings["currency"],
+                             quota=_quota_applies(filters))
 
 
 @allow(ROLES)
@@ -77,7 +86,7 @@ def update_overview_reps(search):
     answer, settings = _ask(["rep_leaderboard"], search, compare=False)
     anonymous = settings["leaderboard_anonymous"] and service.viewer_role() == "rep"
     return rep_table(answer["values"]["rep_leaderboard"], current_locale(), settings["currency"],
-                     anonymous=anonymous, limit=page.TOP_REPS)
+                     anonymous=anonymous, limit=page.TOP_REPS, quota=_quota_applies(parse_filters(search)))
 
 
 @allow(ROLES)

@@ -16,6 +16,9 @@ FRESHNESS = "shell-freshness"
 ERROR = "shell-error"
 BREADCRUMBS = "shell-breadcrumbs"
 CRUMB_REMOVE = "shell-crumb-remove"          # pattern-matching: {"type": CRUMB_REMOVE, "key": filter key}
+FILTER_BAR = "shell-filter-bar"
+FILTER_ROW = "shell-filter-row"
+FILTER_TOGGLE = "shell-filter-toggle"
 FILTER_PERIOD = "shell-filter-period"
 FILTER_RANGE = "shell-filter-range"
 FILTER_COMPARE = "shell-filter-compare"
@@ -47,5 +50,13 @@ MY_PERFORMANCE_LEADS = "my_performance-leads"
 MY_PERFORMANCE_COMMISSION = "my_performance-commission"
 MY_PERFORMANCE_COMMISSION_HELP = "my_performance-commission-help"
 
-# The 403 page
+# Leaderboard
+LEADERBOARD_FILTERS = "leaderboard-filters"
+LEADERBOARD_METRIC = "leaderboard-metric"
+LEADERBOARD_PERIOD = "leaderboard-period"
+LEADERBOARD_BOARD = "leaderboard-board"
+LEADERBOARD_REP = "leaderboard-rep"          # pattern-matching: {"type": LEADERBOARD_REP, "rep": rep_id}
+
+# The 403 page, and the way from the site root to a role's own first page
 FORBIDDEN = "forbidden-message"
+HOME_REDIRECT = "shell-home-redirect"

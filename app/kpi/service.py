@@ -7,6 +7,7 @@ admin is viewing as (app.auth.identity); the scope comes from that record
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,10 @@ from app.data.queries import (fetch_filter_options, fetch_import_freshness, fetc
                               fetch_team_rep_ids, utc_bounds)
 from app.data.settings import fetch_settings
 from app.auth.roles import Role
+from app.kpi import leaderboard as boards
 from app.kpi import performance
 from app.kpi.cache import evaluate_cached
+from app.kpi.definitions.quota import comparable_with_quota
 from app.kpi.definitions.pipeline import win_probability
 from app.kpi.query import KpiQuery, Scope
 
@@ -190,3 +193,36 @@ def open_deals(rep_id: str, end: date) -> list[dict]:
             return []
         hi = utc_bounds(end, end, fetch_settings(conn)["org_timezone"])[1]
         return fetch_open_deals(conn, rep_id, hi, win_probability)
+
+
+# Leaderboard. Reps see the whole company's board, so it is computed here over everything and
+# cut down (app.kpi.leaderboard.board) before anything leaves the server.
+
+def leaderboard_is_restricted() -> bool:
+    """Whether the viewer sees the restricted board (ranks, names, one figure): reps do."""
+    return viewer_role() == Role.REP
+
+
+def leaderboard(query: KpiQuery, metric: str | None) -> dict:
+    """The rep leaderboard the viewer may see for the query's period, with rank movement since
+    its comparison period when it has one (app.kpi.leaderboard.board's shape).
+
+    Managers, executives and admins: the reps of their scope that pass the query's filters,
+    every column. Reps: every rep of the company for the period alone, whatever filters the
+    request names (a narrow filter would single out another rep's deals): ranks, names
+    (unless the board is anonymous) and the figure it is ranked by.
+    """
+    row = viewer()
+    restricted = role_of(row) == Role.REP
+    if restricted:
+        query = KpiQuery.build(query.start, query.end, compare=query.compare)
+    quota = comparable_with_quota(dict(query.filters))
+    with _engine().connect() as conn:
+        scope = Scope.everything() if restricted else scope_for(conn, row)
+        anonymous = restricted and bool(fetch_settings(conn)["leaderboard_anonymous"])
+        cache = current_app.extensions["kpi_cache"]
+        table = lambda q: evaluate_cached(conn, cache, ["rep_leaderboard"], q, scope)["values"]["rep_leaderboard"]  # noqa: E731
+        now = table(replace(query, compare=None))
+        before = table(query.shifted(query.compare)) if query.compare else None
+    return boards.board(now, before, boards.chosen_metric(metric, restricted, quota), (row or {}).get("rep_id"),
+                        restricted, anonymous, quota)

@@ -28,6 +28,7 @@ PASSWORD = "browser test password 1"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 LOADING = "._dash-loading, [data-dash-is-loading='true']"
 DASH_READY_TIMEOUT = 30_000
 

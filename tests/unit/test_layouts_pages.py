@@ -14,8 +14,9 @@ from app.auth.roles import Role
 from app.config import Config
 from app.dash_app import PAGE_LAYOUTS
 from app.kpi.tiles import tile_values
+from app.kpi.leaderboard import board
 from layouts import components, ids, import_reports, shell
-from layouts.pages import admin_imports, admin_users, overview
+from layouts.pages import admin_imports, admin_users, leaderboard, overview
 
 SAMPLE_LEADERBOARD = [{"rep": "R1", "name": "Al", "rank": 1, "revenue": 1.0}]
 SAMPLE_RUN = {"run_id": 3, "started_at": datetime(2025, 1, 2, 3, 4), "actor": "admin", "status": "partial",
@@ -38,6 +39,7 @@ def rendered_parts(role) -> html.Div:
         html.Div(shell.nav_links(pages_for(role), "?period=ytd", "/")),
         html.Div(components.breadcrumbs([("rep", "Rep", "Al")])),
         components.rep_table(SAMPLE_LEADERBOARD, "en"),
+        leaderboard.board_table(board(SAMPLE_LEADERBOARD, [], "revenue", "R1", False), "en", clickable=True),
         components.tile_grid(tile_values(["revenue"], {"values": {"revenue": 1.0}}), "en"),
         import_reports.history_table([SAMPLE_RUN], "en", "UTC", admin_imports.ADMIN_IMPORTS_REJECTED),
         admin_users.users_table([SAMPLE_USER], "en", "UTC"),
@@ -113,3 +115,59 @@ def test_the_admin_menu_is_marked_while_an_admin_page_is_open():
     assert menu("/").toggle_class_name is None and not any(item.active for item in menu("/").children)
     # The menu sits where the first administration page would be: after every other page here.
     assert isinstance(shell.nav_links(pages_for(Role.ADMIN), "", "/")[-1], dbc.DropdownMenu)
+
+
+def test_each_role_lands_on_its_first_page():
+    from app.auth.pages import home_page
+    assert home_page(Role.REP).key == "my_performance"
+    assert {home_page(r).key for r in (Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)} == {"overview"}
+    assert home_page(None) is None
+
+
+def test_the_filter_bar_mode_per_page_and_role():
+    from app.auth.pages import ADMINISTRATION, Page, page_named
+    from layouts.filter_bar import ALL_FILTERS, HIDDEN, PERIOD_ONLY, carried_filters, filter_mode
+    overview, mine, board = page_named("overview"), page_named("my_performance"), page_named("leaderboard")
+    admin_page = Page("settings_x", "/x", "X", ADMINISTRATION, 9, "bi-gear", filters=False)
+    assert filter_mode(overview, Role.MANAGER) == ALL_FILTERS
+    assert filter_mode(overview, Role.REP) == HIDDEN                  # not theirs to open
+    assert filter_mode(mine, Role.EXECUTIVE) == PERIOD_ONLY
+    assert (filter_mode(board, Role.REP), filter_mode(board, Role.MANAGER)) == (PERIOD_ONLY, ALL_FILTERS)
+    assert filter_mode(admin_page, Role.ADMIN) == HIDDEN and filter_mode(None, Role.ADMIN) == HIDDEN
+    filters = {"period": "ytd", "rep": "R1", "channel": "online"}
+    assert carried_filters(filters, mine) == {"period": "ytd", "channel": "online"}
+    assert carried_filters(filters, overview) == filters and carried_filters(filters, None) == filters
+
+
+def test_filter_bar_hides_drilldown_controls_by_class_and_follows_the_language():
+    from layouts.filter_bar import filter_bar
+    bar = filter_bar("fa")
+    cols = bar.children.children
+    assert cols[3].className == "mb-2 filter-toggle d-md-none"
+    assert [c.className for c in cols[4:]] == ["mb-2 filter-drilldown"] * len(ids.FILTER_KEYS)
+    picker = cols[1].children
+    assert (picker.is_RTL, picker.first_day_of_week) == (True, 6)           # Saturday
+    assert (filter_bar("en").children.children[1].children.is_RTL, filter_bar("pl").children.children[1]
+            .children.first_day_of_week) == (False, 1)
+
+
+def test_a_withheld_tile_shows_a_dash_and_the_reason():
+    from app.kpi.tiles import withheld
+    tiles = tile_values(["revenue", "quota_attainment"], {"values": {"revenue": 5.0, "quota_attainment": 2.0},
+                                                          "compare": {"revenue": 4.0, "quota_attainment": 1.0}})
+    kept, hidden = withheld(tiles, ("quota_attainment",), "Not comparable here.")
+    assert kept == tiles[0] and (hidden.value, hidden.delta, hidden.tone) == (None, None, None)
+    text = str(components.kpi_tile(hidden, "en").to_plotly_json())
+    assert "'—'" in text and "Not comparable here." in text and "200.0%" not in text
+
+
+def test_top_reps_show_no_attainment_where_quotas_do_not_apply():
+    rows = [{"rep": "R1", "name": "Al", "rank": 1, "revenue": 1.0, "quota_attainment": 1.5}]
+    assert "150.0%" in str(components.rep_table(rows, "en").to_plotly_json())
+    assert "150.0%" not in str(components.rep_table(rows, "en", quota=False).to_plotly_json())
+
+
+def test_graphs_use_plotlys_locale_where_it_has_a_right_one():
+    assert components.graph_config("ru")["locale"] == "ru" and "locale" not in components.graph_config("pl")
+    assert components.graph_config("zh")["locale"] == "zh-CN"
+    assert "locale" not in components.graph_config("fa") and "locale" not in components.graph_config("en")
