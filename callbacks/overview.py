@@ -90,11 +90,11 @@ def update_overview_reps(search):
 
 
 @allow(ROLES)
-def update_overview_drilldown(map_click, products_click, channels_click, rep_clicks, search):
+def update_overview_drilldown(map_click, products_click, channels_click, rep_click, search):
     """A click on a chart element or a rep row sets that filter in the URL."""
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         return no_update
-    target = page.drill_target(ctx.triggered_id, map_click, products_click, channels_click)
+    target = page.drill_target(ctx.triggered_id, map_click, products_click, channels_click, rep_click)
     if target is None:
         return no_update
     return filters_to_search(with_filter(parse_filters(search), *target))
@@ -109,8 +109,19 @@ def register(app) -> None:
     app.callback(Output(ids.OVERVIEW_PRODUCTS, "figure"), filters)(update_overview_products)
     app.callback(Output(ids.OVERVIEW_CHANNELS, "figure"), filters)(update_overview_channels)
     app.callback(Output(ids.OVERVIEW_REPS, "children"), filters)(update_overview_reps)
+    # Dash fires a pattern-matching input whenever its rows are drawn; this browser-side gate
+    # passes on only real clicks, so drawing the table costs no server round trip.
+    app.clientside_callback(REP_ROW_CLICKED_JS, Output(ids.OVERVIEW_REP_CLICK, "data"),
+                            Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
+                            prevent_initial_call=True)
     app.callback(Output(ids.URL, "search", allow_duplicate=True),
                  Input(ids.OVERVIEW_MAP, "clickData"), Input(ids.OVERVIEW_PRODUCTS, "clickData"),
-                 Input(ids.OVERVIEW_CHANNELS, "clickData"),
-                 Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
+                 Input(ids.OVERVIEW_CHANNELS, "clickData"), Input(ids.OVERVIEW_REP_CLICK, "data"),
                  State(ids.URL, "search"), prevent_initial_call=True)(update_overview_drilldown)
+
+
+REP_ROW_CLICKED_JS = """function (clicks) {
+    const fired = dash_clientside.callback_context.triggered;
+    if (!fired.length || !fired[0].value) { return dash_clientside.no_update; }
+    return JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).rep;
+}"""

@@ -34,6 +34,7 @@ OVERVIEW_MAP = "overview-map"
 OVERVIEW_PRODUCTS = "overview-products"
 OVERVIEW_CHANNELS = "overview-channels"
 OVERVIEW_REPS = "overview-reps"
+OVERVIEW_REP_CLICK = "overview-rep-click"    # Store: the rep of the row last clicked (set in the browser)
 OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVIEW_REP_ROW, "rep": rep_id}
 
 # My performance

@@ -34,6 +34,7 @@ def layout(**query) -> html.Div:
     search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
     return html.Div([
         dcc.Store(id=ids.OVERVIEW_FILTERS, data=search),
+        dcc.Store(id=ids.OVERVIEW_REP_CLICK),
         html.H1(_("Overview"), className="h4 my-2"),
         loading(ids.OVERVIEW_TILES, html.Div(id=ids.OVERVIEW_TILES, className="mb-2")),
         dbc.Row([
@@ -72,8 +73,11 @@ def pacing_panel(to_date: dict, month_quota, locale: str, currency: str = "USD",
             html.P(line, className="small text-muted mb-0")]
 
 
-def drill_target(trigger, map_click, products_click, channels_click) -> tuple[str, str] | None:
-    """(filter key, value) for a click on the map, treemap, channel bar or a rep row."""
+def drill_target(trigger, map_click, products_click, channels_click, rep_click=None) -> tuple[str, str] | None:
+    """(filter key, value) for a click on the map, treemap, channel bar or a rep row (the row's
+    rep arrives in the OVERVIEW_REP_CLICK store)."""
+    if trigger == ids.OVERVIEW_REP_CLICK:
+        return ("rep", rep_click) if isinstance(rep_click, str) and rep_click else None
     if isinstance(trigger, dict) and trigger.get("type") == ids.OVERVIEW_REP_ROW:
         return ("rep", trigger["rep"]) if trigger.get("rep") else None
     point = _first_point({ids.OVERVIEW_MAP: map_click, ids.OVERVIEW_PRODUCTS: products_click,

@@ -156,6 +156,23 @@ def test_clicking_a_channel_bar_drills_down_with_a_breadcrumb_to_step_back(live_
     assert search_of(page.url)["period"] == "last_12_months"
 
 
+def test_clicking_a_top_rep_narrows_the_overview_to_that_rep(live_server, executive_page):
+    page = executive_page
+    page.goto(live_server.url + "/?period=last_12_months")
+    wait_for_dash(page, tiles=True)
+    row = page.locator("#overview-reps tbody tr").first
+    row.scroll_into_view_if_needed()
+    name = row.locator("td").nth(1).inner_text()
+    row.click()
+    page.wait_for_url(re.compile(r"[?&]rep="))
+    wait_for_dash(page, tiles=True)
+    assert search_of(page.url)["period"] == "last_12_months"
+    crumb = page.locator("#shell-breadcrumbs .badge")
+    crumb.first.wait_for()
+    assert name.split()[0] in crumb.inner_text()
+    assert_no_errors(page, live_server)
+
+
 @pytest.mark.parametrize("search, lang", [("", "en"), ("?period=last_12_months&compare=yoy&channel=online", "en"),
                                           ("?period=ytd&category=Software", "fa")])
 def test_tile_values_equal_the_kpi_layers(live_server, executive_page, search, lang):

@@ -172,6 +172,8 @@ def test_rep_table_rows_drill_down_unless_anonymous():
     (ids.OVERVIEW_PRODUCTS, (None, {"points": [{"customdata": ["rep", "R9", ""]}]}, None), None),
     (ids.OVERVIEW_CHANNELS, (None, None, {"points": [{"customdata": "online"}]}), ("channel", "online")),
     ({"type": ids.OVERVIEW_REP_ROW, "rep": "R1"}, (None, None, None), ("rep", "R1")),
+    (ids.OVERVIEW_REP_CLICK, (None, None, None, "R2"), ("rep", "R2")),
+    (ids.OVERVIEW_REP_CLICK, (None, None, None, None), None),
     (ids.OVERVIEW_MAP, ("junk", None, None), None),
     (ids.OVERVIEW_CHANNELS, (None, None, {"points": []}), None),
     ("something-else", (None, None, None), None),
