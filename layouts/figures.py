@@ -16,6 +16,7 @@ import plotly.io as pio
 import pycountry
 from babel import Locale
 
+from app import vocabulary
 from app.formatting import format_axis_money, format_compact, format_month, format_value, number_separators
 from app.i18n import font_family
 from app.i18n import gettext as _
@@ -204,7 +205,8 @@ def revenue_channel_figure(rows: list[dict], locale: str, currency: str = "USD")
     channels = [r["channel"] for r in rows]
     values = [r["revenue"] for r in rows]
     full = [format_value(v, MONEY, locale, currency) for v in values]
-    fig = go.Figure(go.Bar(y=channels, x=values, orientation="h", customdata=channels, hovertext=full,
+    fig = go.Figure(go.Bar(y=[vocabulary.label("channel", c) for c in channels], x=values, orientation="h",
+                           customdata=channels, hovertext=full,
                            text=[format_compact(v, MONEY, locale, currency) for v in values],
                            textposition="auto", insidetextanchor="end", cliponaxis=False,
                            hovertemplate="%{y}: %{hovertext}<extra></extra>"))

@@ -30,6 +30,7 @@ from app.kpi.cache import evaluate_cached
 from app.kpi.definitions.quota import comparable_with_quota
 from app.kpi.definitions.pipeline import win_probability
 from app.kpi.query import KpiQuery, Scope
+from app.vocabulary import labelled_options
 
 
 def viewer() -> dict | None:
@@ -78,7 +79,7 @@ def ask_many(questions: list[tuple[list[str], KpiQuery]]) -> list[dict]:
 def filter_options() -> dict[str, list[dict]]:
     """Filter-bar values in the viewer's scope (a rep's rep list holds only themselves)."""
     with _engine().connect() as conn:
-        return fetch_filter_options(conn, scope_for(conn, viewer()).rep_ids)
+        return labelled_options(fetch_filter_options(conn, scope_for(conn, viewer()).rep_ids))
 
 
 def freshness(now: datetime | None = None) -> dict:

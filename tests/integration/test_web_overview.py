@@ -182,7 +182,7 @@ def test_the_rep_picked_on_my_performance_stays_there(web):
     ask_crumbs = lambda path: post_callback(web.client("manager"), web.dash, crumbs, values={  # noqa: E731
         (ids.URL, "pathname"): path, (ids.URL, "search"): search}).get_json()["response"][ids.BREADCRUMBS]["children"]
     assert ask_crumbs("/my-performance") == []
-    assert "Channel: online" in json.dumps(ask_crumbs("/"))
+    assert "Channel: Online" in json.dumps(ask_crumbs("/"))
 
 
 def test_attainment_under_a_channel_filter_is_withheld_with_a_reason(web):

@@ -118,7 +118,7 @@ def test_channels_bar_is_horizontal_largest_first_with_short_money_labels():
     trace = fig.data[0]
     assert trace.orientation == "h"
     assert (list(trace.y), list(trace.x), list(trace.customdata)) == (
-        ["partner", "online"], [688_799.24, 2_000.0], ["partner", "online"])
+        ["Partner", "Online"], [688_799.24, 2_000.0], ["partner", "online"])     # names shown, codes kept
     assert list(trace.text) == ["$688.8K", "$2K"]
     assert list(fig.layout.xaxis.ticktext) == ["0", "$200K", "$400K", "$600K", "$800K"]
 
