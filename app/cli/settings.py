@@ -33,5 +33,10 @@ def set_setting(args, engine) -> int:
         old = fetch_settings(conn)[args.key]
         save_setting(conn, args.key, value, actor="cli")
         record_event(conn, "setting_changed", actor="cli", key=args.key, old=old, new=value)
+        if args.key == "org_timezone" and value != old:
+            # Rollups are cut by local day and month; until rebuilt, KPIs read the deals.
+            from app.kpi.rollup_refresh import refresh_rollups
+            print(f"rebuilding the KPI rollups for {value} …", flush=True)
+            refresh_rollups(conn)
     print(f"{args.key} = {value}")
     return 0
