@@ -10,8 +10,9 @@ from app.config import Config
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build a server. Tests pass a config; production reads the environment."""
-    from app import api
-    from app.auth import guard, routes
+    from app import api, jobs
+    from app.auth import guard, headers, identity, origin, routes, timeouts
+    from app.auth.ratelimit import make_limiter
     from app.data.engine import make_engine
     from app.extensions import login_manager
     from app.kpi.cache import make_cache
@@ -22,19 +23,31 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
         SECRET_KEY=config.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.secure_cookies,
+        # "Keep me signed in" is a persistent session cookie (app/auth/timeouts.py), not
+        # flask-login's remember cookie; these flags only matter for clearing an old one.
         REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=config.secure_cookies, REMEMBER_COOKIE_DURATION=timedelta(days=14),
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12), TESTING=config.testing,
+        REMEMBER_COOKIE_SECURE=config.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=config.remember_days), TESTING=config.testing,
     )
+    if config.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = config.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     server.extensions["config"] = config
     server.extensions["engine"] = make_engine(config.database_url)
-    server.extensions["kpi_cache"] = make_cache(config.redis_url)
+    server.extensions["kpi_cache"] = make_cache(config.redis_url, config.redis_prefix)
+    server.extensions["login_limiter"] = make_limiter(config)
+    jobs.bind(config)
+    server.extensions["jobs"] = jobs.make_manager(config)
     login_manager.init_app(server)
     login_manager.session_protection = "basic"
     # Before the guard: a ?lang= on the way to the login page is remembered.
     from app.i18n import init_i18n
     init_i18n(server)
+    server.before_request(origin.check_origin)
+    server.before_request(timeouts.enforce)
     server.before_request(guard.require_login)
+    server.before_request(identity.check_view_as)
     server.after_request(guard.no_store)
     server.register_blueprint(routes.bp)
     server.register_blueprint(api.bp)
@@ -42,6 +55,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     _register_errors(server)
     from app.dash_app import build_dash
     server.extensions["dash"] = build_dash(server)
+    headers.install(server, server.extensions["dash"], secure=config.secure_cookies)
     return server
 
 

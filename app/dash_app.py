@@ -13,17 +13,18 @@ from html import escape
 import dash
 from dash import Dash
 from dash.exceptions import MissingCallbackContextException
-from flask import Flask
+from flask import Flask, redirect, request
 
-from app.auth.pages import PAGES, Page, may_open, pages_for
+from app.auth.pages import PAGES, Page, home_page, may_open, page_at, pages_for
 from app.config import PROJECT_ROOT
 from app.i18n import gettext as _
 from app.i18n import html_attributes, vendor_stylesheets
 from app.kpi import service
 from callbacks import policy
 from callbacks import shell as shell_callbacks
+from callbacks import view_as as view_as_callbacks
 from layouts import ids, shell
-from layouts.components import forbidden_page
+from layouts.components import forbidden_page, home_redirect
 
 # By convention a page's layout lives in layouts.pages.<key> and its callbacks, when it has
 # any, in callbacks.<key>: adding a page means a row in the page table and those two modules.
@@ -50,6 +51,7 @@ def build_dash(server: Flask) -> Dash:
     app = DashboardDash(__name__, server=server, use_pages=True, pages_folder="", serve_locally=True,
                assets_folder=str(PROJECT_ROOT / "assets"), assets_ignore=ASSETS_IGNORE,
                title="Sales Performance Dashboard", update_title=None, on_error=friendly_error,
+               background_callback_manager=server.extensions["jobs"],
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     for page in PAGES:
         module = importlib.import_module(PAGE_LAYOUTS[page.key])
@@ -62,12 +64,27 @@ def build_dash(server: Flask) -> Dash:
     for module in callback_modules():
         module.register(app)
     server.before_request(policy.enforce(app))
+    server.before_request(land_on_home_page)
     return app
 
 
+def land_on_home_page():
+    """The site root for a role that may not open it (a rep) answers with a redirect to the
+    role's first page, keeping the query string; every other request goes on."""
+    if request.method != "GET" or request.path != "/":
+        return None
+    role = service.viewer_role()
+    root, home = page_at("/"), home_page(role)
+    if role is None or root is None or may_open(role, root) or home is None:
+        return None
+    query = request.query_string.decode("utf-8", "replace")
+    return redirect(home.path + (f"?{query}" if query else ""))
+
+
 def callback_modules() -> list:
-    """The shell's callbacks and each page's callbacks module (callbacks.<key>), if it has one."""
-    modules = [shell_callbacks]
+    """The shell's callbacks (with the view-as banner) and each page's callbacks module
+    (callbacks.<key>), if it has one."""
+    modules = [shell_callbacks, view_as_callbacks]
     for page in PAGES:
         name = f"callbacks.{page.key}"
         if importlib.util.find_spec(name) is not None:
@@ -79,9 +96,10 @@ def guarded_layout(page: Page, build):
     """The page's layout for roles the page table allows; the 403 page (audited) for others.
 
     The check runs when Dash's page router renders the page, inside the callback
-    request, with the user re-read from the database. Dash also calls layouts
-    outside any callback to learn the component ids; those calls get the skeleton,
-    which holds no data.
+    request, with the user re-read from the database. The site root is the landing
+    page: a role that may not open it is sent to its own first page instead of a 403.
+    Dash also calls layouts outside any callback to learn the component ids; those
+    calls get the skeleton, which holds no data.
     """
     def layout(**query):
         if not rendering_page():
@@ -89,6 +107,9 @@ def guarded_layout(page: Page, build):
         role = service.viewer_role()
         if may_open(role, page):
             return build(**query)
+        home = home_page(role)
+        if page.path == "/" and home is not None:       # in-app navigation to the root (the brand)
+            return home_redirect(home.path, query)
         service.record_denied(f"page:{page.path}")
         return forbidden_page(_(page.name), [(_(p.name), p.path) for p in pages_for(role)])
     return layout

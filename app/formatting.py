@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import decimal
 import math
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel import Locale
@@ -76,6 +76,23 @@ def format_compact(value, unit: str, locale: str, currency: str = "USD") -> str:
     return _per_day(text, loc) if unit == "money_per_day" else text
 
 
+def format_axis_money(value, locale: str, currency: str = "USD") -> str:
+    """A chart tick of money: 0 bare, short where the locale abbreviates ($250K, 25万), whole
+    currency units below that ($500, ۵۰۰ $): ticks are round numbers, cents add nothing."""
+    if _missing(value):
+        return EMPTY
+    loc = _locale(locale)
+    if value == 0:
+        return _decimal(0, loc, 0, 0)
+    if _compact_rounded(value, loc, True) is not None:
+        return format_compact(value, "money", locale, currency)
+    pattern = copy.copy(loc.currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    with _half_up():
+        text = pattern.apply(value, loc, currency=currency, currency_digits=False, numbering_system="default")
+    return _native(text, loc)
+
+
 def comparison_delta(current, previous, unit: str) -> float | None:
     """The change shown next to a KPI: for percent KPIs the difference of the two fractions
     (shown in percentage points), for every other unit the relative change (shown in %).
@@ -115,9 +132,30 @@ def format_date(d, locale: str) -> str:
     return _native(babel_dates.format_date(d, "medium", locale=loc), loc, signs=False)
 
 
-def format_datetime(dt, locale: str, tz="UTC") -> str:
-    """A moment in the time zone `tz` (name or tzinfo): the medium date and the short time,
-    joined as the locale joins them. A naive datetime is UTC (as the database stores them)."""
+def format_month(month, locale: str, skeleton: str = "yMMM") -> str:
+    """A month ("2026-01", or a date in it) as the locale names it: Jan 2026 · sty 2026 ·
+    2026年1月 · ژانویه ۲۰۲۶; skeleton "MMM" gives the month alone (Jan · 1月), "y" the year.
+    Text that is not a month is returned as it is."""
+    if month is None:
+        return EMPTY
+    try:
+        first = date.fromisoformat(f"{str(month)[:7]}-01") if not isinstance(month, date) else month
+    except ValueError:
+        return str(month)
+    loc = _locale(locale)
+    return _native(babel_dates.format_skeleton(skeleton, first, locale=loc), loc, signs=False)
+
+
+def number_separators(locale: str) -> str:
+    """The locale's decimal and group separators, in Plotly's `layout.separators` form ("., ")."""
+    symbols = _symbols(_locale(locale))
+    return symbols["decimal"] + symbols["group"]
+
+
+def format_datetime(dt, locale: str, tz="UTC", seconds: bool = False) -> str:
+    """A moment in the time zone `tz` (name or tzinfo): the medium date and the short time
+    (the medium time, with seconds, when `seconds`), joined as the locale joins them. A naive
+    datetime is UTC (as the database stores them)."""
     if dt is None:
         return EMPTY
     loc = _locale(locale)
@@ -126,7 +164,7 @@ def format_datetime(dt, locale: str, tz="UTC") -> str:
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(zone)
     joined = babel_dates.get_datetime_format("medium", locale=loc).replace("'", "").format(
-        babel_dates.format_time(local, "short", locale=loc),
+        babel_dates.format_time(local, "medium" if seconds else "short", locale=loc),
         babel_dates.format_date(local.date(), "medium", locale=loc))
     return _native(joined, loc, signs=False)
 

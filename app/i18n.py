@@ -5,15 +5,21 @@ logged-in user's `locale` column, the best match of the browser's
 Accept-Language, English. Outside a request (CLI, tests, pure layout
 functions) every function here answers in English.
 
+A background job (an import started from the browser) runs outside any request: inside
+`job_locale(locale)` gettext and current_locale answer in the language recorded for it.
+
 `N_` marks a string for the catalogue without translating it: labels defined
 at import time (KPIs, pages, presets) are translated when shown, with
 `gettext(label)` or `translate_kpi(kpi)`, in the viewer's language.
 """
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
 from typing import NamedTuple
 
 from babel import Locale
+from babel.core import get_global
 from babel.support import NullTranslations
 from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_domain, get_locale, refresh
@@ -44,13 +50,28 @@ FONT_STACKS = {
 }
 
 
+_job_locale: ContextVar[str | None] = ContextVar("job_locale", default=None)
+
+
 def N_(text: str) -> str:
     return text
+
+
+@contextlib.contextmanager
+def job_locale(locale: str | None):
+    """Translate in `locale` outside a request (a background job), until the block ends."""
+    token = _job_locale.set(normalise_locale(locale) or DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _job_locale.reset(token)
 
 
 # ---- gettext: the request's language, English outside a request -------------------------------
 
 def _translations():
+    if _job_locale.get():
+        return translations_for(_job_locale.get())
     if has_app_context() and "babel" in current_app.extensions:
         return get_domain().get_translations()
     return NullTranslations()
@@ -122,7 +143,9 @@ def remember_requested_locale() -> None:
 
 
 def current_locale() -> str:
-    """The locale of this request ('en' outside one), one of LOCALES."""
+    """The locale of this request ('en' outside one, the job's inside job_locale), one of LOCALES."""
+    if _job_locale.get():
+        return _job_locale.get()
     if has_app_context() and "babel" in current_app.extensions:
         return normalise_locale(str(get_locale())) or DEFAULT_LOCALE
     return DEFAULT_LOCALE
@@ -138,6 +161,14 @@ def html_attributes(locale: str | None = None) -> dict[str, str]:
     """`lang` and `dir` for the page's <html> element."""
     locale = normalise_locale(locale) or current_locale()
     return {"lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr"}
+
+
+def first_weekday(locale: str | None = None) -> int:
+    """The first day of the week where the language is mostly used, 0 = Monday … 6 = Sunday
+    (CLDR via Babel: Sunday in English, Saturday in Persian, Monday in the others)."""
+    locale = normalise_locale(locale) or current_locale()
+    likely = get_global("likely_subtags").get(locale, locale)       # "fa" → "fa_Arab_IR"
+    return Locale.parse(likely).first_week_day
 
 
 def font_family(locale: str | None = None) -> str:

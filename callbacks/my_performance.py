@@ -15,7 +15,7 @@ from app.kpi.urlstate import (DEFAULT_COMPARE, filters_to_search, parse_filters,
                               with_filter)
 from callbacks.policy import allow
 from layouts import ids
-from layouts.components import tile_grid
+from layouts.components import NARROW_TILES, ONE_ROW_TILES, WIDE_TILES, tile_grid
 from layouts.pages import my_performance as page
 
 ROLES = page_named("my_performance").roles
@@ -52,18 +52,18 @@ def update_my_performance_select(rep_id, search):
     return filters_to_search(with_filter(filters, "rep", rep_id))
 
 
-def _tile_panel(search, kpis):
-    """Tiles of `kpis` for the page's rep, each with its delta."""
+def _tile_panel(search, kpis, cols):
+    """Tiles of `kpis` for the page's rep, each with its delta, in columns `cols`."""
     rep, filters, settings, today = _question(search)
     if rep is None:
         return page.no_rep()
     answer = service.ask(list(kpis), _rep_query(filters, today, rep["rep_id"]))
-    return tile_grid(tile_values(kpis, answer), current_locale(), settings["currency"])
+    return tile_grid(tile_values(kpis, answer), current_locale(), settings["currency"], cols)
 
 
 @allow(ROLES)
 def update_my_performance_tiles(search):
-    return _tile_panel(search, page.TILE_KPIS)
+    return _tile_panel(search, page.TILE_KPIS, ONE_ROW_TILES)
 
 
 @allow(ROLES)
@@ -95,7 +95,7 @@ def update_my_performance_pipeline(search):
     answer = service.ask(list(page.PIPELINE_KPIS), query)
     deals = performance.deal_rows(service.open_deals(rep["rep_id"], query.end), today)
     locale = current_locale()
-    return (tile_grid(tile_values(page.PIPELINE_KPIS, answer), locale, settings["currency"]),
+    return (tile_grid(tile_values(page.PIPELINE_KPIS, answer), locale, settings["currency"], WIDE_TILES),
             page.deals_table(deals, locale, settings["currency"]))
 
 
@@ -111,7 +111,7 @@ def update_my_performance_activity(search):
 
 @allow(ROLES)
 def update_my_performance_leads(search):
-    return _tile_panel(search, page.LEAD_KPIS)
+    return _tile_panel(search, page.LEAD_KPIS, NARROW_TILES)
 
 
 @allow(ROLES)

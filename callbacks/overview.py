@@ -7,15 +7,21 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from app.auth.pages import page_named
 from app.i18n import current_locale
 from app.kpi import service
-from app.kpi.tiles import tile_values
-from app.kpi.urlstate import (filters_to_search, kpi_query, month_to_date_query, parse_filters, trend_query,
-                              with_filter)
+from app.kpi.definitions.quota import QUOTA_KPIS, QUOTA_NOT_COMPARABLE, comparable_with_quota
+from app.kpi.tiles import tile_values, withheld
+from app.kpi.urlstate import (drilldown_filters, filters_to_search, kpi_query, month_to_date_query, parse_filters,
+                              trend_query, with_filter)
 from callbacks.policy import allow
 from layouts import figures, ids
 from layouts.components import rep_table, tile_grid
 from layouts.pages import overview as page
 
 ROLES = page_named("overview").roles
+
+
+def _quota_applies(filters: dict) -> bool:
+    """Whether quotas exist for the filters (rep, team, territory …), so quota figures show."""
+    return comparable_with_quota(drilldown_filters(filters))
 
 
 def _ask(kpi_ids: list[str], search: str, **question) -> tuple[dict, dict]:
@@ -32,15 +38,17 @@ def update_overview_tiles(search):
     now, trend = service.ask_many([(list(page.TILE_KPIS), kpi_query(filters, today)),
                                    (list(page.SPARKLINE_KPIS), trend_query(filters, today))])
     tiles = tile_values(page.TILE_KPIS, now, trend, no_trend=page.NO_SPARKLINE)
+    if not _quota_applies(filters):
+        tiles = withheld(tiles, QUOTA_KPIS, QUOTA_NOT_COMPARABLE)
     return tile_grid(tiles, current_locale(), settings["currency"])
 
 
 @allow(ROLES)
 def update_overview_trend(search):
-    settings = service.settings()
-    query = trend_query(parse_filters(search), service.org_today(settings))
-    answer = service.ask(list(page.TREND_KPIS), query)
-    return figures.revenue_quota_figure(answer["rows"], current_locale(), settings["currency"])
+    filters, settings = parse_filters(search), service.settings()
+    answer = service.ask(list(page.TREND_KPIS), trend_query(filters, service.org_today(settings)))
+    return figures.revenue_quota_figure(answer["rows"], current_locale(), settings["currency"],
+                                        quota=_quota_applies(filters))
 
 
 @allow(ROLES)
@@ -50,7 +58,8 @@ def update_overview_pacing(search):
     today = service.org_today(settings)
     to_date, month = service.ask_many([(list(page.PACING_KPIS), month_to_date_query(filters, today)),
                                        (["quota"], month_to_date_query(filters, today, whole=True))])
-    return page.pacing_panel(to_date["values"], month["values"]["quota"], current_locale(), settings["currency"])
+    return page.pacing_panel(to_date["values"], month["values"]["quota"], current_locale(), settings["currency"],
+                             quota=_quota_applies(filters))
 
 
 @allow(ROLES)
@@ -77,15 +86,15 @@ def update_overview_reps(search):
     answer, settings = _ask(["rep_leaderboard"], search, compare=False)
     anonymous = settings["leaderboard_anonymous"] and service.viewer_role() == "rep"
     return rep_table(answer["values"]["rep_leaderboard"], current_locale(), settings["currency"],
-                     anonymous=anonymous, limit=page.TOP_REPS)
+                     anonymous=anonymous, limit=page.TOP_REPS, quota=_quota_applies(parse_filters(search)))
 
 
 @allow(ROLES)
-def update_overview_drilldown(map_click, products_click, channels_click, rep_clicks, search):
+def update_overview_drilldown(map_click, products_click, channels_click, rep_click, search):
     """A click on a chart element or a rep row sets that filter in the URL."""
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         return no_update
-    target = page.drill_target(ctx.triggered_id, map_click, products_click, channels_click)
+    target = page.drill_target(ctx.triggered_id, map_click, products_click, channels_click, rep_click)
     if target is None:
         return no_update
     return filters_to_search(with_filter(parse_filters(search), *target))
@@ -100,8 +109,19 @@ def register(app) -> None:
     app.callback(Output(ids.OVERVIEW_PRODUCTS, "figure"), filters)(update_overview_products)
     app.callback(Output(ids.OVERVIEW_CHANNELS, "figure"), filters)(update_overview_channels)
     app.callback(Output(ids.OVERVIEW_REPS, "children"), filters)(update_overview_reps)
+    # Dash fires a pattern-matching input whenever its rows are drawn; this browser-side gate
+    # passes on only real clicks, so drawing the table costs no server round trip.
+    app.clientside_callback(REP_ROW_CLICKED_JS, Output(ids.OVERVIEW_REP_CLICK, "data"),
+                            Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
+                            prevent_initial_call=True)
     app.callback(Output(ids.URL, "search", allow_duplicate=True),
                  Input(ids.OVERVIEW_MAP, "clickData"), Input(ids.OVERVIEW_PRODUCTS, "clickData"),
-                 Input(ids.OVERVIEW_CHANNELS, "clickData"),
-                 Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
+                 Input(ids.OVERVIEW_CHANNELS, "clickData"), Input(ids.OVERVIEW_REP_CLICK, "data"),
                  State(ids.URL, "search"), prevent_initial_call=True)(update_overview_drilldown)
+
+
+REP_ROW_CLICKED_JS = """function (clicks) {
+    const fired = dash_clientside.callback_context.triggered;
+    if (!fired.length || !fired[0].value) { return dash_clientside.no_update; }
+    return JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).rep;
+}"""

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from app.auth.pages import pages_for
+from app.auth.pages import page_at, pages_for
 from app.i18n import LOCALES, current_locale
 from app.kpi import service
-from app.kpi.urlstate import filters_to_search, parse_filters, with_filter
+from app.kpi.urlstate import filters_to_search, parse_filters
 from callbacks.policy import EVERYONE, allow
 from layouts import ids
 from layouts.components import breadcrumbs
-from layouts.filter_bar import controls_from_filters, crumb_items, filters_from_controls, options_for_controls
+from layouts.filter_bar import (ALL_FILTERS, MODE_CLASS, ROW_CLASS, carried_filters, controls_from_filters, crumb_items,
+                                filter_mode, filters_from_controls, options_for_controls)
 from layouts.shell import freshness_badge, nav_links, user_menu
 
 CONTROLS = [(ids.FILTER_PERIOD, "value"), (ids.FILTER_RANGE, "start_date"), (ids.FILTER_RANGE, "end_date"),
@@ -19,8 +20,17 @@ CONTROLS = [(ids.FILTER_PERIOD, "value"), (ids.FILTER_RANGE, "start_date"), (ids
 
 @allow(EVERYONE)
 def update_shell_nav(pathname, search):
-    """Links to the pages the viewer's role may open, carrying the current filters."""
-    return nav_links(pages_for(service.viewer_role()), filters_to_search(parse_filters(search)), pathname)
+    """Links to the pages the viewer's role may open, carrying the current filters (not the rep
+    shown on My performance: it is that page's subject, not a filter for the others)."""
+    carried = carried_filters(parse_filters(search), page_at(pathname))
+    return nav_links(pages_for(service.viewer_role()), filters_to_search(carried), pathname)
+
+
+@allow(EVERYONE)
+def update_shell_filter_bar(pathname):
+    """The filter bar on pages it applies to: none on the 403 page or pages without filters,
+    the period only where drill-down filters do not apply."""
+    return MODE_CLASS[filter_mode(page_at(pathname), service.viewer_role())]
 
 
 @allow(EVERYONE)
@@ -50,17 +60,27 @@ def update_shell_filters(search, *controls):
 
 
 @allow(EVERYONE)
-def update_shell_breadcrumbs(search):
+def update_shell_breadcrumbs(search, pathname):
+    """The active drill-down filters, on pages where they apply."""
     filters = parse_filters(search)
+    if filter_mode(page_at(pathname), service.viewer_role()) != ALL_FILTERS:
+        return []
     return breadcrumbs(crumb_items(filters, service.filter_options() if filters else {}, current_locale()))
 
 
-@allow(EVERYONE)
-def update_shell_crumb_removed(clicks, search):
-    """Removing a crumb drops that filter from the URL."""
-    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
-        return no_update
-    return filters_to_search(with_filter(parse_filters(search), ctx.triggered_id["key"], None))
+# Removing a crumb drops that filter from the URL (the filters callback then tidies the URL).
+# In the browser: Dash also fires this whenever crumbs are drawn, and a server round trip for
+# that no-op came last on every page load (bench/page_speed.py).
+CRUMB_REMOVED_JS = """function (clicks, search) {
+    const fired = dash_clientside.callback_context.triggered;
+    if (!fired.length || !fired[0].value) { return dash_clientside.no_update; }
+    const key = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).key;
+    const params = new URLSearchParams(search || "");
+    if (!params.has(key)) { return dash_clientside.no_update; }
+    params.delete(key);
+    const rest = params.toString();
+    return rest ? "?" + rest : "";
+}"""
 
 
 @allow(EVERYONE)
@@ -83,15 +103,20 @@ def register(app) -> None:
     app.callback([Output(ids.URL, "search")] + [Output(i, p) for i, p in CONTROLS]
                  + [Output(ids.FILTER[key], "options") for key in ids.FILTER_KEYS],
                  [Input(ids.URL, "search")] + [Input(i, p) for i, p in CONTROLS])(update_shell_filters)
-    app.callback(Output(ids.BREADCRUMBS, "children"), Input(ids.URL, "search"))(update_shell_breadcrumbs)
-    app.callback(Output(ids.URL, "search", allow_duplicate=True),
-                 Input({"type": ids.CRUMB_REMOVE, "key": ALL}, "n_clicks"), State(ids.URL, "search"),
-                 prevent_initial_call=True)(update_shell_crumb_removed)
+    app.callback(Output(ids.FILTER_BAR, "className"), url_in)(update_shell_filter_bar)
+    app.callback(Output(ids.BREADCRUMBS, "children"), Input(ids.URL, "search"),
+                 Input(ids.URL, "pathname"))(update_shell_breadcrumbs)
+    app.clientside_callback(CRUMB_REMOVED_JS, Output(ids.URL, "search", allow_duplicate=True),
+                            Input({"type": ids.CRUMB_REMOVE, "key": ALL}, "n_clicks"), State(ids.URL, "search"),
+                            prevent_initial_call=True)
     app.callback(Output(ids.LOCALE_SAVED, "data"), Input({"type": ids.LOCALE_ITEM, "locale": ALL}, "n_clicks"),
                  prevent_initial_call=True)(update_shell_locale)
     app.clientside_callback("function (n, open) { return n ? !open : open; }",
                             Output(ids.NAVBAR_COLLAPSE, "is_open"), Input(ids.NAVBAR_TOGGLER, "n_clicks"),
                             State(ids.NAVBAR_COLLAPSE, "is_open"), prevent_initial_call=True)
+    app.clientside_callback(
+        f"function (n) {{ return {ROW_CLASS!r} + (n % 2 ? ' filters-open' : ''); }}",
+        Output(ids.FILTER_ROW, "className"), Input(ids.FILTER_TOGGLE, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback("function (saved) { if (saved) { window.location.reload(); } return ''; }",
                             Output(ids.LOCALE_RELOAD, "children"), Input(ids.LOCALE_SAVED, "data"),
                             prevent_initial_call=True)

@@ -20,7 +20,9 @@ DELIMITERS = ",;\t|"
 
 
 class UnusableInput(Exception):
-    """The input cannot be imported at all; the message is one line for the user."""
+    """The input cannot be imported at all; the message is one line for the user.
+    run_import sets `run_id` to the refused run it recorded in the history."""
+    run_id: int | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -19,7 +20,7 @@ from app.data.settings import bump_data_version, fetch_data_version, fetch_setti
 from etl import contract, load, runlog
 from etl.parse import ParseOptions
 from etl.plan import ImportPlan, plan_import
-from etl.progress import progress_bar
+from etl.progress import ImportCancelled, ImportProgress, ProgressTracker, progress_bar
 from etl.read import UnusableInput
 from etl.validate import KnownKeys, validate
 
@@ -63,27 +64,37 @@ FIRST_REJECTIONS = 20
 
 def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool = False,
                actor: str = "cli", encoding: str | None = None, show_progress: bool = False,
-               today: date | None = None) -> RunReport:
-    """Import an export. Raises read.UnusableInput (before touching data) when it cannot be used."""
+               today: date | None = None,
+               progress: Callable[[ImportProgress], None] | None = None) -> RunReport:
+    """Import an export. Raises read.UnusableInput (before touching data) when it cannot be used.
+
+    `progress` is called with an ImportProgress as files and rows go by; it may raise
+    ImportCancelled to stop the run (status "cancelled"). Either exception leaves with the
+    `run_id` of the run recorded in the history.
+    """
     started = time.monotonic()
     with engine.connect() as conn:
         config = fetch_settings(conn)
     try:
         plan = plan_import(engine, path, preset, encoding)
     except UnusableInput as exc:
-        _record_refusal(engine, actor, path, preset, dry_run, str(exc), time.monotonic() - started)
+        exc.run_id = _record_refusal(engine, actor, path, preset, dry_run, str(exc), time.monotonic() - started)
         raise
     with engine.begin() as conn:
         run_id = runlog.start_run(conn, actor, str(path), preset, dry_run)
     report = RunReport(run_id, dry_run, warnings=list(plan.warnings))
     options = ParseOptions(plan.decimal, plan.thousands, plan.date_order, config["org_timezone"])
     day = today or datetime.now(ZoneInfo(config["org_timezone"])).date()
+    tracker = ProgressTracker(progress, sum(len(parts) for parts in plan.tables.values()))
     try:
-        _load_all(engine, plan, options, report, day, show_progress)
+        _load_all(engine, plan, options, report, day, show_progress, tracker)
     except BaseException as exc:
-        report.status = "failed"
-        report.message = "interrupted" if isinstance(exc, KeyboardInterrupt) else _one_line(exc)
+        report.status = "cancelled" if isinstance(exc, ImportCancelled) else "failed"
+        report.message = ("interrupted" if isinstance(exc, KeyboardInterrupt) else
+                          "cancelled" if isinstance(exc, ImportCancelled) else _one_line(exc))
         _finish(engine, report, started)
+        if isinstance(exc, ImportCancelled):
+            exc.run_id = run_id
         raise
     if not dry_run and report.changed:
         with engine.begin() as conn:
@@ -107,14 +118,15 @@ def _refresh_rollups(engine, zone: str, report: RunReport) -> None:
             report.rollup_rows = refresh_rollups(conn, stale)["rows"]
 
 
-def _record_refusal(engine, actor, path, preset, dry_run, message, duration) -> None:
+def _record_refusal(engine, actor, path, preset, dry_run, message, duration) -> int:
     """A refused input changes no data, but the history shows the attempt and why."""
     with engine.begin() as conn:
         run_id = runlog.start_run(conn, actor, str(path), preset, dry_run)
         runlog.finish_run(conn, run_id, "refused", message, duration, 0, 0, fetch_data_version(conn))
+    return run_id
 
 
-def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_progress) -> None:
+def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_progress, tracker) -> None:
     try:
         with engine.connect() as conn:
             known = KnownKeys(lambda table, column: load.fetch_keys(conn, table, column))
@@ -124,7 +136,7 @@ def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_pr
             try:
                 for table in contract.LOAD_ORDER:
                     for source in plan.tables.get(table, []):
-                        _load_file(conn, source, table, options, known, report, day, show_progress)
+                        _load_file(conn, source, table, options, known, report, day, show_progress, tracker)
             finally:
                 if outer is not None:
                     outer.rollback()
@@ -135,9 +147,10 @@ def _load_all(engine, plan: ImportPlan, options, report: RunReport, day, show_pr
                     runlog.record_file(conn, report.run_id, file)
 
 
-def _load_file(conn, source, table, options, known, report, day, show_progress) -> None:
+def _load_file(conn, source, table, options, known, report, day, show_progress, tracker) -> None:
     spec = contract.spec(table)
     began = time.monotonic()
+    tracker.start_file(table, source.name)
     frame, raw = source.frames()
     file = FileReport(table, source.name, source.sha256, read=len(frame) + len(source.ragged(raw)))
     if spec.key:
@@ -147,9 +160,10 @@ def _load_file(conn, source, table, options, known, report, day, show_progress) 
     checked = validate(spec, frame, options, known)
     rejected = pd.concat([checked.rejected, source.ragged(raw)]).sort_index()
     file.rejected = len(rejected)
+    tracker.file_checked(file.read, len(checked.good))
     if conn.in_transaction() and not report.dry_run:
         conn.rollback()   # reference lookups autobegan a read transaction; end it
-    with progress_bar(len(checked.good), f"{table:<22}", show_progress) as bar:
+    with progress_bar(len(checked.good), f"{table:<22}", show_progress, tracker) as bar:
         tx = conn.begin_nested() if report.dry_run else conn.begin()
         try:
             _with(file, load.load_table(conn, spec, checked.good, bar, checked.present))
@@ -169,6 +183,7 @@ def _load_file(conn, source, table, options, known, report, day, show_progress) 
     file.seconds = time.monotonic() - began
     report.files.append(file)
     _remember(report, source.name, rejected)
+    tracker.end_file()
 
 
 def _with(file: FileReport, counts: load.Counts) -> FileReport:

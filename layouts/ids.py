@@ -6,6 +6,8 @@ NAVBAR_TOGGLER = "shell-navbar-toggler"
 NAVBAR_COLLAPSE = "shell-navbar-collapse"
 NAV = "shell-nav"
 NAV_LINK = "shell-nav-link"                  # pattern-matching: {"type": NAV_LINK, "page": page key}
+NAV_ADMIN = "shell-nav-admin"                # the "Admin" dropdown holding the administration pages
+VIEW_AS = "shell-view-as"                    # the view-as banner (filled by callbacks.view_as)
 LOCALE_ITEM = "shell-locale-item"            # pattern-matching: {"type": LOCALE_ITEM, "locale": code}
 LOCALE_SAVED = "shell-locale-saved"
 LOCALE_RELOAD = "shell-locale-reload"
@@ -14,6 +16,9 @@ FRESHNESS = "shell-freshness"
 ERROR = "shell-error"
 BREADCRUMBS = "shell-breadcrumbs"
 CRUMB_REMOVE = "shell-crumb-remove"          # pattern-matching: {"type": CRUMB_REMOVE, "key": filter key}
+FILTER_BAR = "shell-filter-bar"
+FILTER_ROW = "shell-filter-row"
+FILTER_TOGGLE = "shell-filter-toggle"
 FILTER_PERIOD = "shell-filter-period"
 FILTER_RANGE = "shell-filter-range"
 FILTER_COMPARE = "shell-filter-compare"
@@ -29,6 +34,7 @@ OVERVIEW_MAP = "overview-map"
 OVERVIEW_PRODUCTS = "overview-products"
 OVERVIEW_CHANNELS = "overview-channels"
 OVERVIEW_REPS = "overview-reps"
+OVERVIEW_REP_CLICK = "overview-rep-click"    # Store: the rep of the row last clicked (set in the browser)
 OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVIEW_REP_ROW, "rep": rep_id}
 
 # My performance
@@ -45,5 +51,13 @@ MY_PERFORMANCE_LEADS = "my_performance-leads"
 MY_PERFORMANCE_COMMISSION = "my_performance-commission"
 MY_PERFORMANCE_COMMISSION_HELP = "my_performance-commission-help"
 
-# The 403 page
+# Leaderboard
+LEADERBOARD_FILTERS = "leaderboard-filters"
+LEADERBOARD_METRIC = "leaderboard-metric"
+LEADERBOARD_PERIOD = "leaderboard-period"
+LEADERBOARD_BOARD = "leaderboard-board"
+LEADERBOARD_REP = "leaderboard-rep"          # pattern-matching: {"type": LEADERBOARD_REP, "rep": rep_id}
+
+# The 403 page, and the way from the site root to a role's own first page
 FORBIDDEN = "forbidden-message"
+HOME_REDIRECT = "shell-home-redirect"

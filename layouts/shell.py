@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.auth.pages import Page
+from app.auth.pages import ADMINISTRATION, Page
 from app.formatting import format_datetime
 from app.i18n import LANGUAGE_NAMES, LOCALES, current_locale
 from app.i18n import gettext as _
@@ -27,6 +27,7 @@ def layout() -> html.Div:
         dcc.Store(id=ids.LOCALE_SAVED),
         html.Div(id=ids.LOCALE_RELOAD, hidden=True),
         navbar(locale),
+        html.Div(id=ids.VIEW_AS),
         dbc.Container([
             filter_bar(),
             html.Div(id=ids.BREADCRUMBS, className="mb-2", **{"aria-label": _("Active filters")}),
@@ -63,11 +64,29 @@ def native_name(code: str) -> str:
 
 
 def nav_links(pages: list[Page], search: str, active_path: str) -> list:
-    """One link per page the viewer may open; links carry the filters (query string)."""
-    return [dbc.NavItem(dbc.NavLink([html.I(className=f"bi {p.icon} me-1"), _(p.name)],
-                                    href=p.path + (search or ""), active=p.path == (active_path or "/"),
-                                    id={"type": ids.NAV_LINK, "page": p.key}))
-            for p in pages]
+    """One link per page the viewer may open, the administration pages gathered in one "Admin"
+    menu (in the place of the first of them); links carry the filters (query string)."""
+    active_path = active_path or "/"
+    admin = [p for p in pages if p.kind == ADMINISTRATION]
+    links = []
+    for p in pages:
+        if p.kind != ADMINISTRATION:
+            links.append(dbc.NavItem(dbc.NavLink([html.I(className=f"bi {p.icon} me-1"), _(p.name)],
+                                                 href=p.path + (search or ""), active=p.path == active_path,
+                                                 id={"type": ids.NAV_LINK, "page": p.key})))
+        elif p is admin[0]:
+            links.append(admin_menu(admin, search, active_path))
+    return links
+
+
+def admin_menu(pages: list[Page], search: str, active_path: str) -> dbc.DropdownMenu:
+    """The "Admin" dropdown of the navbar; highlighted while one of its pages is open."""
+    items = [dbc.DropdownMenuItem([html.I(className=f"bi {p.icon} me-2"), _(p.name)], href=p.path + (search or ""),
+                                  active=p.path == active_path, id={"type": ids.NAV_LINK, "page": p.key})
+             for p in pages]
+    current = any(p.path == active_path for p in pages)
+    return dbc.DropdownMenu(items, label=[html.I(className="bi bi-gear me-1"), _("Admin")], nav=True,
+                            in_navbar=True, id=ids.NAV_ADMIN, toggle_class_name="active" if current else None)
 
 
 def role_label(role: str | None) -> str:

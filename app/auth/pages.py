@@ -31,6 +31,7 @@ class Page:
     order: int
     icon: str           # a Bootstrap Icons class
     filters: bool = True    # whether the global filter bar applies to the page (not on admin pages)
+    drilldown: bool = True  # whether its drill-down filters (territory … segment) apply, or only the period
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -39,7 +40,16 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "/", N_("Overview"), ANALYSIS, 0, "bi-speedometer2"),
-    Page("my_performance", "/my-performance", N_("My performance"), PERSONAL, 1, "bi-person-badge"),
+    # One rep's whole figures: `rep` in its URL names the rep shown, not a filter (docs/pages.md).
+    Page("my_performance", "/my-performance", N_("My performance"), PERSONAL, 1, "bi-person-badge",
+         drilldown=False),
+    Page("leaderboard", "/leaderboard", N_("Leaderboard"), SHARED, 2, "bi-trophy"),
+    Page("admin_imports", "/admin/imports", N_("Data import"), ADMINISTRATION, 10, "bi-cloud-arrow-up",
+         filters=False),
+    Page("admin_targets", "/admin/targets", N_("Targets"), ADMINISTRATION, 11, "bi-bullseye", filters=False),
+    Page("admin_users", "/admin/users", N_("Users"), ADMINISTRATION, 12, "bi-people", filters=False),
+    Page("admin_settings", "/admin/settings", N_("Settings"), ADMINISTRATION, 13, "bi-sliders", filters=False),
+    Page("admin_audit", "/admin/audit", N_("Audit log"), ADMINISTRATION, 14, "bi-journal-text", filters=False),
 )
 
 
@@ -60,6 +70,13 @@ def may_open(role: Role | str | None, page: Page) -> bool:
 def pages_for(role: Role | str | None) -> list[Page]:
     """The pages a role may open, in navbar order."""
     return sorted((p for p in PAGES if may_open(role, p)), key=lambda p: p.order)
+
+
+def home_page(role: Role | str | None) -> Page | None:
+    """Where the role lands when it opens the site root: its first page (a rep's is My
+    performance, everyone else's the Overview); None without pages."""
+    pages = pages_for(role)
+    return pages[0] if pages else None
 
 
 def page_named(key: str) -> Page:

@@ -11,13 +11,16 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.errors import Explained
+from app.i18n import N_
+
 MIN_LENGTH, MAX_LENGTH = 8, 256
 _hasher = PasswordHasher()
 # Hashed once so unknown users cost as much as known ones (no timing oracle).
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(Explained):
     pass
 
 
@@ -29,11 +32,11 @@ def common_passwords() -> frozenset[str]:
 
 def check_policy(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"password must be at least {MIN_LENGTH} characters")
+        raise WeakPassword(N_("password must be at least %(count)s characters"), count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"password must be at most {MAX_LENGTH} characters")
+        raise WeakPassword(N_("password must be at most %(count)s characters"), count=MAX_LENGTH)
     if password.lower() in common_passwords():
-        raise WeakPassword("this password is too common; choose another")
+        raise WeakPassword(N_("this password is too common; choose another"))
 
 
 def hash_password(password: str) -> str:

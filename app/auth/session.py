@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_login import UserMixin
 
 from app.auth import tokens
+from app.data.engine import writing
 from app.data.tokens import fetch_user_by_id
 from app.extensions import login_manager
 
@@ -54,7 +55,7 @@ def load_user_from_token(req):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    with engine().begin() as conn:
+    with writing(engine()) as conn:     # reads the token, then stamps its last use
         row = tokens.user_for_token(conn, token.strip())
     return User(row, via_token=True) if row else None
 

@@ -39,7 +39,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes cannot wait for another writer:
+    # SQLite fails it at once with "database is locked" (its snapshot is stale). Such
+    # transactions ask for the write lock up front (see writing()), and then do wait.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {_BEGIN_MODES[mode]}")
+
+
+_BEGIN_MODES = {"DEFERRED": "DEFERRED", "IMMEDIATE": "IMMEDIATE"}
+
+
+def writing(engine: Engine):
+    """`engine.begin()` for a transaction that reads before it writes (login, settings, user
+    changes): on SQLite it takes the write lock first, so concurrent writers queue (busy
+    timeout) instead of failing; on PostgreSQL it is a plain transaction."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE").begin()
 
 
 def _is_file_database(dbapi_connection) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,6 +10,8 @@ from sqlalchemy.engine import Connection
 
 from app.data.clock import utcnow
 from app.data.system_schema import data_version, settings
+from app.errors import Explained
+from app.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -20,26 +23,33 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
-    Setting("org_timezone", "UTC", str, "Time zone in which timestamps without an offset are read "
-            "and in which a timestamp's date is taken"),
-    Setting("currency", "USD", str, "Reporting currency (ISO 4217)"),
-    Setting("call_threshold_seconds", 60, int, "A call this long or longer counts as successful"),
-    Setting("stale_days", 3, int, "An open deal without activity for this many days is stale"),
-    Setting("response_sla_minutes", 15, int, "Lead response SLA"),
-    Setting("commission_multiplier", 1.5, float, "Commission rate multiplier above 100 % of quota"),
-    Setting("leaderboard_anonymous", False, bool, "Show reps other reps' ranks without names"),
-    Setting("freshness_warning_hours", 48, int, "Warn when the last successful import is older"),
+    # Descriptions are marked for the catalogue and translated where the admin page shows them.
+    Setting("org_timezone", "UTC", str, N_("Time zone in which timestamps without an offset are read "
+                                           "and in which a timestamp's date is taken")),
+    Setting("currency", "USD", str, N_("Reporting currency (ISO 4217)")),
+    Setting("call_threshold_seconds", 60, int, N_("A call this long or longer counts as successful")),
+    Setting("stale_days", 3, int, N_("An open deal without activity for this many days is stale")),
+    Setting("response_sla_minutes", 15, int, N_("Lead response SLA")),
+    Setting("commission_multiplier", 1.5, float, N_("Commission rate multiplier above 100 % of quota")),
+    Setting("leaderboard_anonymous", False, bool, N_("Show reps other reps' ranks without names")),
+    Setting("freshness_warning_hours", 48, int, N_("Warn when the last successful import is older")),
 )}
 
 
-class SettingError(ValueError):
+class SettingError(Explained):
     pass
+
+
+KIND_MESSAGES = {int: N_("%(key)s must be a whole number, got '%(value)s'"),
+                 float: N_("%(key)s must be a number, got '%(value)s'"),
+                 bool: N_("%(key)s must be true or false, got '%(value)s'"),
+                 str: N_("%(key)s must be text, got '%(value)s'")}
 
 
 def parse_value(key: str, text):
     """Text (CLI, form) → a valid value of the setting, or SettingError saying what is allowed."""
     if key not in SETTINGS:
-        raise SettingError(f"unknown setting {key!r}; settings are: {', '.join(SETTINGS)}")
+        raise SettingError(N_("unknown setting '%(key)s'; settings are: %(keys)s"), key=key, keys=", ".join(SETTINGS))
     kind = SETTINGS[key].kind
     raw = str(text).strip()
     try:
@@ -50,19 +60,21 @@ def parse_value(key: str, text):
         else:
             value = kind(raw)
     except ValueError:
-        raise SettingError(f"{key} must be {kind.__name__}, got {raw!r}") from None
+        raise SettingError(KIND_MESSAGES[kind], key=key, value=raw) from None
+    if kind is float and not math.isfinite(value):
+        raise SettingError(KIND_MESSAGES[kind], key=key, value=raw)
     if kind in (int, float) and value < 0:
-        raise SettingError(f"{key} cannot be negative")
+        raise SettingError(N_("%(key)s cannot be negative"), key=key)
     if key == "org_timezone":
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingError(f"unknown time zone {value!r} (use e.g. Europe/Warsaw)") from None
+            raise SettingError(N_("unknown time zone '%(value)s' (use e.g. Europe/Warsaw)"), value=value) from None
     if key == "currency":
         import pycountry
         if pycountry.currencies.get(alpha_3=value.upper()) is None:
-            raise SettingError(f"unknown currency {value!r} (use an ISO 4217 code such as PLN)")
+            raise SettingError(N_("unknown currency '%(value)s' (use an ISO 4217 code such as PLN)"), value=value)
         value = value.upper()
     return value
 
@@ -95,3 +107,9 @@ def bump_data_version(conn: Connection) -> int:
     conn.execute(data_version.update().where(data_version.c.id == 1).values(
         version=data_version.c.version + 1, changed_at=now))
     return fetch_data_version(conn)
+
+
+def fetch_setting_changes(conn: Connection) -> dict[str, dict]:
+    """{key: {"updated_at", "updated_by"}} of the settings that have a stored override."""
+    rows = conn.execute(sa.select(settings.c.key, settings.c.updated_at, settings.c.updated_by)).mappings()
+    return {r["key"]: {"updated_at": r["updated_at"], "updated_by": r["updated_by"]} for r in rows}

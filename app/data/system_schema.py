@@ -45,7 +45,7 @@ import_runs = sa.Table(
     sa.Column("source", sa.String(1024), nullable=False),
     sa.Column("preset", sa.String(32)),
     sa.Column("dry_run", sa.Boolean, nullable=False, server_default=sa.false()),
-    # running | succeeded | partial (some rows rejected) | failed
+    # running | succeeded | partial (some rows rejected) | failed | refused (unusable input) | cancelled
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("message", sa.Text),
     sa.Column("duration_seconds", sa.Float),

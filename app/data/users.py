@@ -38,3 +38,14 @@ def end_sessions(conn: Connection, username: str) -> None:
 
 def rep_exists(conn: Connection, rep_id: str) -> bool:
     return conn.execute(sa.select(reps.c.rep_id).where(reps.c.rep_id == rep_id)).first() is not None
+
+
+def count_active_admins(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(users).where(
+        users.c.role == "admin", users.c.active.is_(True))).scalar()
+
+
+def fetch_rep_choices(conn: Connection) -> list[dict]:
+    """Every rep a login can be linked to: rep_id, name, team, active; sorted by name."""
+    query = sa.select(reps.c.rep_id, reps.c.name, reps.c.team, reps.c.active).order_by(reps.c.name, reps.c.rep_id)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -55,8 +55,9 @@ class RedisCache:
         self._redis.set(self._prefix + key, value, ex=TTL_SECONDS)
 
 
-def make_cache(redis_url: str | None):
-    return RedisCache(redis_url) if redis_url else MemoryCache()
+def make_cache(redis_url: str | None, prefix: str = "spd:"):
+    """Redis under `<prefix>kpi:` when a URL is given, else in process."""
+    return RedisCache(redis_url, prefix=prefix + "kpi:") if redis_url else MemoryCache()
 
 
 def cache_key(ids, query: KpiQuery, scope: Scope, version: int) -> str:

@@ -1,35 +1,46 @@
 """What the web pages ask of the domain, always on behalf of the logged-in user.
 
 Callbacks call these instead of opening connections themselves. The viewer is
-flask-login's `current_user`, re-read from the database on every request; the
-scope comes from that record (app.auth.policy), never from request input.
+flask-login's `current_user`, re-read from the database on every request, or the user an
+admin is viewing as (app.auth.identity); the scope comes from that record
+(app.auth.policy), never from request input. Audit events name the real, signed-in user.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
-from flask_login import current_user
+from flask import current_app
 
 import app.kpi.definitions  # noqa: F401  (fills the registry)
+from app.auth import identity
 from app.auth.pages import role_of
 from app.auth.policy import scope_for
 from app.data.audit import record_event
 from app.data.clock import utcnow
+from app.data.engine import writing
 from app.data.queries import (fetch_filter_options, fetch_import_freshness, fetch_open_deals, fetch_rep_profile,
                               fetch_team_rep_ids, utc_bounds)
 from app.data.settings import fetch_settings
 from app.auth.roles import Role
+from app.kpi import leaderboard as boards
 from app.kpi import performance
 from app.kpi.cache import evaluate_cached
+from app.kpi.definitions.quota import comparable_with_quota
 from app.kpi.definitions.pipeline import win_probability
 from app.kpi.query import KpiQuery, Scope
 
 
 def viewer() -> dict | None:
-    """The current user's record, or None for an anonymous request."""
-    return current_user.row if current_user and current_user.is_authenticated else None
+    """The record of the user whose view this request has (None for an anonymous request):
+    the signed-in user, or the user an admin is viewing as."""
+    return identity.viewer()
+
+
+def viewing_as() -> dict | None:
+    """The user an admin is viewing as, or None."""
+    return identity.viewing_as()
 
 
 def viewer_role():
@@ -90,20 +101,25 @@ def freshness_state(info: dict, warn_hours: int, now: datetime | None = None) ->
     return "stale" if now - info["last_success_at"] > timedelta(hours=warn_hours) else "ok"
 
 
+def audit(event: str, outcome: str = "success", **details) -> None:
+    """Record an event of this request: actor, role and address of the signed-in user, and
+    the viewed user while an admin views as someone (never secrets in `details`)."""
+    with _engine().begin() as conn:
+        record_event(conn, event, **identity.audit_context(), outcome=outcome, **details)
+
+
 def record_denied(resource: str) -> None:
     """Audit a refused request (authorization_denied) by the current user."""
-    row = viewer() or {}
-    with _engine().begin() as conn:
-        record_event(conn, "authorization_denied", actor=row.get("username"), role=row.get("role"),
-                     ip=request.remote_addr, outcome="failure", resource=resource[:200])
+    audit("authorization_denied", outcome="failure", resource=resource[:200])
 
 
 def save_locale(locale: str) -> None:
-    """Store the viewer's language (the i18n layer validates and applies it)."""
+    """Store the signed-in user's language (the i18n layer validates and applies it); while
+    viewing as someone, the admin's own, not the viewed user's."""
     from app.i18n import set_user_locale
-    row = viewer()
+    row = identity.signed_in()
     if row:
-        with _engine().begin() as conn:
+        with writing(_engine()) as conn:
             set_user_locale(conn, row["username"], locale)
 
 
@@ -177,3 +193,36 @@ def open_deals(rep_id: str, end: date) -> list[dict]:
             return []
         hi = utc_bounds(end, end, fetch_settings(conn)["org_timezone"])[1]
         return fetch_open_deals(conn, rep_id, hi, win_probability)
+
+
+# Leaderboard. Reps see the whole company's board, so it is computed here over everything and
+# cut down (app.kpi.leaderboard.board) before anything leaves the server.
+
+def leaderboard_is_restricted() -> bool:
+    """Whether the viewer sees the restricted board (ranks, names, one figure): reps do."""
+    return viewer_role() == Role.REP
+
+
+def leaderboard(query: KpiQuery, metric: str | None) -> dict:
+    """The rep leaderboard the viewer may see for the query's period, with rank movement since
+    its comparison period when it has one (app.kpi.leaderboard.board's shape).
+
+    Managers, executives and admins: the reps of their scope that pass the query's filters,
+    every column. Reps: every rep of the company for the period alone, whatever filters the
+    request names (a narrow filter would single out another rep's deals): ranks, names
+    (unless the board is anonymous) and the figure it is ranked by.
+    """
+    row = viewer()
+    restricted = role_of(row) == Role.REP
+    if restricted:
+        query = KpiQuery.build(query.start, query.end, compare=query.compare)
+    quota = comparable_with_quota(dict(query.filters))
+    with _engine().connect() as conn:
+        scope = Scope.everything() if restricted else scope_for(conn, row)
+        anonymous = restricted and bool(fetch_settings(conn)["leaderboard_anonymous"])
+        cache = current_app.extensions["kpi_cache"]
+        table = lambda q: evaluate_cached(conn, cache, ["rep_leaderboard"], q, scope)["values"]["rep_leaderboard"]  # noqa: E731
+        now = table(replace(query, compare=None))
+        before = table(query.shifted(query.compare)) if query.compare else None
+    return boards.board(now, before, boards.chosen_metric(metric, restricted, quota), (row or {}).get("rep_id"),
+                        restricted, anonymous, quota)

@@ -2,7 +2,7 @@
 good (by the KPI's `better`), and a monthly trend. Layouts only render these."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import app.kpi.definitions  # noqa: F401  (fills the registry)
 from app.formatting import comparison_delta
@@ -21,6 +21,14 @@ class TileValue:
     delta: float | None     # app.formatting.comparison_delta: relative change, or points for percents
     tone: str | None        # good | bad | neutral; None without a comparison
     trend: tuple[tuple[str, float | None], ...] = ()    # (month label, value)
+    note: str | None = None     # untranslated (N_-marked) reason why the value is not shown
+
+
+def withheld(tiles: list[TileValue], kpi_ids, note: str) -> list[TileValue]:
+    """The tiles with those of `kpi_ids` emptied (no value, change or trend) and carrying
+    `note`: for a number that would mislead under the question's filters."""
+    return [replace(t, value=None, previous=None, delta=None, tone=None, trend=(), note=note)
+            if t.id in kpi_ids else t for t in tiles]
 
 
 def change_tone(better: str, delta: float | None) -> str:

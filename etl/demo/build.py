@@ -22,7 +22,7 @@ from etl.demo.trainings import benchmark_frame, training_frame
 
 # One independent random stream per step: changing one generator leaves the others' draws alone.
 STEPS = ("org", "leads", "accounts", "deals", "history", "lines", "opportunities", "lead_frame",
-         "support", "account_frame", "activities", "targets", "trainings")
+         "support", "account_frame", "activities", "targets", "trainings", "quotas")
 FROM_LEADS_SHARE = 0.5      # deals that start as a converted lead; the rest are repeat business
 DIRECT_ACCOUNTS_PER_DEAL = 0.12
 
@@ -72,7 +72,7 @@ def _plan_tables(rng, hz: Horizon, org, deals, history, amount) -> dict[str, pd.
     won_close = np.where(history.current == WON, deals.close_s, np.nan)
     revenue = revenue_matrix(org.rep_ids.size, months, deals.owner, won_close, amount)
     return {
-        "quotas": quota_frame(org, months, revenue),
+        "quotas": quota_frame(rng["quotas"], hz, org, months, revenue),
         "forecast_submissions": forecast_frame(rng["targets"], hz, org, months, revenue),
         "marketing_spend": spend_frame(rng["targets"], org, months, revenue),
         "trainings": training_frame(rng["trainings"], hz, org),

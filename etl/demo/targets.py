@@ -7,11 +7,12 @@ import pandas as pd
 from etl import contract
 from etl.demo.frames import contract_frame, group_positions
 from etl.demo.org import Org, employed
-from etl.demo.timeline import DAY, Horizon, month_index
+from etl.demo.timeline import DAY, MONTH_SEASON, Horizon, month_index
 
-QUOTA_STRETCH = 1.08        # quotas sit a little above what the team typically sells
-MANAGER_QUOTA_SHARE = 0.35  # managers carry a personal quota for their own deals
-RAMP = (0.4, 0.6, 0.8)      # quota share in a new hire's first months
+QUOTA_STRETCH = 1.05        # quotas sit a little above what a rep typically sells
+QUOTA_SPREAD = 0.15         # log-sd of the yearly quota a rep is given against their own level
+QUOTA_MONTHS_AHEAD = 12     # quotas are planned a year ahead
+MIN_QUOTA_SHARE = 0.25      # nobody's quota is below a quarter of an equal split
 SPEND_SHARE_OF_REVENUE = 0.08
 # contract.ACQUISITION_CHANNELS: share of the marketing budget, chance of spend in a month.
 CHANNEL_BUDGET = ((0.05, 1.0), (0.10, 1.0), (0.30, 1.0), (0.15, 1.0), (0.07, 0.9),
@@ -33,22 +34,54 @@ def _month_bounds(months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return start, end
 
 
-def quota_frame(org: Org, months: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
-    """Monthly quota per employed seller and manager, from the team's smoothed sales."""
-    start, end = _month_bounds(months)
-    mid = (start + end) / 2
+def quota_frame(rng: np.random.Generator, hz: Horizon, org: Org, months: np.ndarray,
+                revenue: np.ndarray) -> pd.DataFrame:
+    """Monthly quota per employed seller and manager for the history's months and the
+    QUOTA_MONTHS_AHEAD months after today's (so coverage of the coming period has a quota).
+
+    A rep's quota is their share of the company's sales (over a year around the month) times
+    the company's seasonal monthly level, stretched a little and set per rep and year with some
+    spread (QUOTA_SPREAD): typical attainment is then about 70-130 %. An equal split of the
+    company's sales would give small territories' reps 30 % and large ones' 300 %.
+    """
+    ahead = (np.datetime64(hz.today, "M") + 1 + np.arange(QUOTA_MONTHS_AHEAD)).astype("datetime64[D]")
+    every = np.concatenate([months, ahead])
+    start, end = _month_bounds(every)
     reps = np.flatnonzero(org.rep_team >= 0)
-    on = employed(org, reps[:, None], mid[None, :])
-    sellers = on & org.rep_is_seller[reps][:, None]
-    smooth = pd.Series(revenue.sum(axis=0)).rolling(3, center=True, min_periods=1).mean().to_numpy()
-    per_seller = smooth / np.maximum(sellers.sum(axis=0) + MANAGER_QUOTA_SHARE * org.team_manager.size, 1) * QUOTA_STRETCH
-    tenure = np.floor((start[None, :] - org.rep_hire_s[reps][:, None]) / (30.44 * DAY)).astype(int)
-    ramp = np.where(tenure < len(RAMP), np.take(RAMP, np.clip(tenure, 0, len(RAMP) - 1)), 1.0)
-    level = np.where(org.rep_is_seller[reps], 1.0, MANAGER_QUOTA_SHARE)[:, None]
-    amount = np.round(per_seller[None, :] * ramp * level, -2)
-    rep, month = np.nonzero(on)
-    return contract_frame("quotas", {"rep_id": org.rep_ids[reps[rep]], "month": months[month],
+    complete = revenue[reps][:, :-1]               # today's month is still running
+    level = _company_level(complete.sum(axis=0), months, every)
+    share = _rep_shares(complete, every.size)
+    years = every.astype("datetime64[Y]").astype(int)
+    spread = np.exp(rng.normal(0.0, QUOTA_SPREAD, (reps.size, np.ptp(years) + 1)))[:, years - years.min()]
+    amount = np.round(level[None, :] * share * spread * QUOTA_STRETCH, -2)
+    on = employed(org, reps[:, None], ((start + end) / 2)[None, :])
+    rep, month = np.nonzero(on & (amount > 0))
+    return contract_frame("quotas", {"rep_id": org.rep_ids[reps[rep]], "month": every[month],
                                      "amount": amount[rep, month]})
+
+
+def _company_level(sales: np.ndarray, months: np.ndarray, every: np.ndarray) -> np.ndarray:
+    """The company's monthly sales level for every month: complete months smoothed over three
+    months; today's and later months at the last year's mean, shaped by the season."""
+    level = np.empty(every.size)
+    level[:sales.size] = pd.Series(sales).rolling(3, center=True, min_periods=1).mean().to_numpy()
+    calendar = every[sales.size:].astype("datetime64[M]").astype(int) % 12
+    recent = sales[-12:].mean() / MONTH_SEASON[months[:sales.size][-12:].astype("datetime64[M]").astype(int) % 12].mean()
+    level[sales.size:] = recent * MONTH_SEASON[calendar]
+    return level
+
+
+def _rep_shares(sales: np.ndarray, n_months: int) -> np.ndarray:
+    """Each rep's share of the quota holders' sales over the year around each month (the last
+    year's share for the latest months, whose year would run past today, and for today's and
+    later months), floored so nobody carries nothing."""
+    window = lambda a: pd.DataFrame(a.T).rolling(12, center=True, min_periods=6).sum().to_numpy().T  # noqa: E731
+    own, total = window(sales), window(sales.sum(axis=0, keepdims=True))
+    share = np.divide(own, total, out=np.zeros_like(own), where=total > 0)
+    last_year = sales[:, -12:].sum(axis=1, keepdims=True) / max(sales[:, -12:].sum(), 1.0)
+    share[:, -min(6, share.shape[1]):] = last_year     # windows cut short by today: the last year's
+    share = np.concatenate([share, np.repeat(last_year, n_months - share.shape[1], axis=1)], axis=1)
+    return np.maximum(share, MIN_QUOTA_SHARE / sales.shape[0])
 
 
 def forecast_frame(rng: np.random.Generator, hz: Horizon, org: Org, months: np.ndarray,

@@ -35,7 +35,10 @@ def layout(**query) -> html.Div:
                 id=ids.MY_PERFORMANCE_PICKER, className="mb-2 d-none"),
         part(ids.MY_PERFORMANCE_TILES),
         dbc.Row([
-            dbc.Col(card(_("Quota progress"), part(ids.MY_PERFORMANCE_QUOTA)), lg=6, className="mb-3"),
+            # Quota and commission are short; stacked, they stand as tall as the rank board.
+            dbc.Col([card(_("Quota progress"), part(ids.MY_PERFORMANCE_QUOTA), fill=False),
+                     html.Div(card(_("Commission estimate"), part(ids.MY_PERFORMANCE_COMMISSION), fill=False),
+                              className="mt-3")], lg=6, className="mb-3"),
             dbc.Col(card(_("Rank"), part(ids.MY_PERFORMANCE_RANK),
                          footer=_("Ranked by revenue in the period")), lg=6, className="mb-3"),
         ]),
@@ -43,9 +46,8 @@ def layout(**query) -> html.Div:
                              footer=_("Deals open at the end of the period")), className="mb-3")),
         dbc.Row([
             dbc.Col(card(_("Activity against the team median"), part(ids.MY_PERFORMANCE_ACTIVITY)),
-                    lg=4, className="mb-3"),
-            dbc.Col(card(_("Lead response"), part(ids.MY_PERFORMANCE_LEADS)), lg=4, className="mb-3"),
-            dbc.Col(card(_("Commission estimate"), part(ids.MY_PERFORMANCE_COMMISSION)), lg=4, className="mb-3"),
+                    lg=6, className="mb-3"),
+            dbc.Col(card(_("Lead response"), part(ids.MY_PERFORMANCE_LEADS)), lg=6, className="mb-3"),
         ]),
     ])
 
@@ -89,12 +91,15 @@ def deals_table(rows: list[dict], locale: str, currency: str = "USD"):
     """The rep's open deals; CRM text is passed as plain strings (Dash renders them as text)."""
     if not rows:
         return empty_state(_("No open deals"))
+    # Headers on one line: on a phone the table scrolls sideways instead of stacking its last
+    # header word by word above an empty band.
     head = html.Thead(html.Tr([html.Th(_("Deal")), html.Th(_("Stage")), html.Th(_("Amount"), className="text-end"),
                                html.Th(_("Expected close")), html.Th(_("Days since last activity"),
-                                                                     className="text-end")]))
-    body = [html.Tr([html.Td(str(r["name"])), html.Td(str(r["stage"])),
+                                                                     className="text-end")], className="text-nowrap"))
+    body = [html.Tr([html.Td(str(r["name"]), style={"minWidth": "10rem"}), html.Td(str(r["stage"])),
                      html.Td(format_value(r["amount"], MONEY, locale, currency), className="text-end"),
-                     html.Td(format_date(r["expected_close_date"], locale) if r["expected_close_date"] else "—"),
+                     html.Td(format_date(r["expected_close_date"], locale) if r["expected_close_date"] else "—",
+                             className="text-nowrap"),
                      html.Td(format_value(r["days_idle"], COUNT, locale) if r["days_idle"] is not None
                              else _("none yet"), className="text-end")]) for r in rows]
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="mb-0 mt-2")

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from app.formatting import format_value
 from app.i18n import gettext as _
+from app.kpi.definitions.quota import QUOTA_NOT_COMPARABLE
 from app.kpi.registry import PERCENT
 from app.kpi.urlstate import filters_to_search, parse_filters
 from layouts import ids
@@ -33,6 +34,7 @@ def layout(**query) -> html.Div:
     search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
     return html.Div([
         dcc.Store(id=ids.OVERVIEW_FILTERS, data=search),
+        dcc.Store(id=ids.OVERVIEW_REP_CLICK),
         html.H1(_("Overview"), className="h4 my-2"),
         loading(ids.OVERVIEW_TILES, html.Div(id=ids.OVERVIEW_TILES, className="mb-2")),
         dbc.Row([
@@ -57,18 +59,25 @@ def layout(**query) -> html.Div:
     ])
 
 
-def pacing_panel(to_date: dict, month_quota, locale: str, currency: str = "USD") -> list:
+def pacing_panel(to_date: dict, month_quota, locale: str, currency: str = "USD", quota: bool = True) -> list:
     """Plan (the whole month's quota), fact and projections to date, and one line on pace:
-    quota attainment to date, where the quota is pro-rated to the days gone by."""
-    figure = pacing_figure({**to_date, "quota": month_quota}, locale, currency)
-    pace = format_value(to_date.get("quota_attainment"), PERCENT, locale)
+    quota attainment to date, where the quota is pro-rated to the days gone by. Without
+    `quota` (filters quotas are not set for) no plan and no pace, and a line saying why."""
+    figure = pacing_figure({**to_date, "quota": month_quota if quota else None}, locale, currency)
+    if quota:
+        pace = format_value(to_date.get("quota_attainment"), PERCENT, locale)
+        line = _("Revenue so far is %(pace)s of the quota for the days gone by.") % {"pace": pace}
+    else:
+        line = _(QUOTA_NOT_COMPARABLE)
     return [dcc.Graph(figure=figure, config={"displayModeBar": False}, style={"height": "220px"}),
-            html.P(_("Revenue so far is %(pace)s of the quota for the days gone by.") % {"pace": pace},
-                   className="small text-muted mb-0")]
+            html.P(line, className="small text-muted mb-0")]
 
 
-def drill_target(trigger, map_click, products_click, channels_click) -> tuple[str, str] | None:
-    """(filter key, value) for a click on the map, treemap, channel bar or a rep row."""
+def drill_target(trigger, map_click, products_click, channels_click, rep_click=None) -> tuple[str, str] | None:
+    """(filter key, value) for a click on the map, treemap, channel bar or a rep row (the row's
+    rep arrives in the OVERVIEW_REP_CLICK store)."""
+    if trigger == ids.OVERVIEW_REP_CLICK:
+        return ("rep", rep_click) if isinstance(rep_click, str) and rep_click else None
     if isinstance(trigger, dict) and trigger.get("type") == ids.OVERVIEW_REP_ROW:
         return ("rep", trigger["rep"]) if trigger.get("rep") else None
     point = _first_point({ids.OVERVIEW_MAP: map_click, ids.OVERVIEW_PRODUCTS: products_click,

@@ -28,6 +28,7 @@ PASSWORD = "browser test password 1"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 LOADING = "._dash-loading, [data-dash-is-loading='true']"
 DASH_READY_TIMEOUT = 30_000
 
@@ -138,14 +139,29 @@ def browser(live_server):
         chromium.close()
 
 
+def watch_console(tab) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions (CSP violations among them)."""
+    seen: list[str] = []
+    tab.on("console", lambda message: seen.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: seen.append(f"uncaught: {error}"))
+    return seen
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    """Chromium reports a blocked script, style, eval, font … as a console error naming the policy."""
+    return [m for m in messages if "Content Security Policy" in m or "unsafe-eval" in m]
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no cookies) and page."""
+    """A fresh browser context (no cookies) and page; the test fails on any CSP violation."""
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(DASH_READY_TIMEOUT)
     tab = context.new_page()
+    tab.console_messages_seen = watch_console(tab)
     yield tab
     context.close()
+    assert csp_violations(tab.console_messages_seen) == []
 
 
 @pytest.fixture(scope="session")
@@ -165,8 +181,10 @@ def executive_page(browser, executive_state):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US", storage_state=executive_state)
     context.set_default_timeout(DASH_READY_TIMEOUT)
     tab = context.new_page()
+    tab.console_messages_seen = watch_console(tab)
     yield tab
     context.close()
+    assert csp_violations(tab.console_messages_seen) == []
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from app.auth.pages import PAGES, may_open, pages_for
+from app.auth.pages import ADMINISTRATION, PAGES, home_page, may_open, pages_for
 from app.auth.roles import Role
 from app.catalogues import translations_for
 from etl.demo import DEMO_USERS
-from tests.browser.conftest import login, screenshot, visible_text, wait_for_dash
+from tests.browser.conftest import PHONE, login, screenshot, visible_text, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +52,20 @@ def pick(page, dropdown_id: str, value: str) -> None:
     page.click(f".dash-dropdown-option:has(input[value='{value}'])")
 
 
+def filter_bar_state(page) -> str:
+    """hidden | period (the drill-down dropdowns hidden) | all."""
+    bar = page.locator("#shell-filter-bar")
+    if not bar.is_visible():
+        return "hidden"
+    return "all" if page.locator("#shell-filter-channel").is_visible() else "period"
+
+
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_each_role_opens_its_pages_and_gets_403_for_the_others(live_server, page, role):
     login(page, live_server, LOGIN_OF[role])
     allowed = pages_for(role)
+    # Signing in lands on the role's first page (a rep's is My performance, not a 403).
+    page.wait_for_url(lambda u: urlparse(u).path == home_page(role).path)
     for spec in PAGES:
         page.goto(live_server.url + spec.path)
         if may_open(role, spec):
@@ -64,17 +74,34 @@ def test_each_role_opens_its_pages_and_gets_403_for_the_others(live_server, page
             assert_no_errors(page, live_server)
             assert page.locator("#forbidden-message").count() == 0, spec.key
             assert page.locator("main").inner_text().strip(), f"{spec.key} is empty"
+            expected = "all" if spec.drilldown and role != "rep" else "period"
+            assert filter_bar_state(page) == (expected if spec.filters else "hidden"), spec.key
+        elif spec.path == "/":
+            page.wait_for_url(lambda u: urlparse(u).path == home_page(role).path)
+            wait_for_dash(page)
+            assert page.locator("#forbidden-message").count() == 0
         else:
             page.wait_for_selector("#forbidden-message")
             wait_for_dash(page)
             screenshot(page, f"{role}-{spec.key}-403")
             assert "403" in page.inner_text("#forbidden-message")
+            assert filter_bar_state(page) == "hidden"
             assert_no_errors(page, live_server)
-    # The navbar offers exactly the pages of the table.
-    links = page.locator("#shell-nav a")
+    # The navbar offers exactly the pages of the table, the administration pages in one menu.
+    menu = page.locator("#shell-nav .dropdown-toggle")
+    assert menu.count() == (1 if any(p.kind == ADMINISTRATION for p in allowed) else 0)
+    if menu.count():
+        menu.click()
+        page.locator("#shell-nav .dropdown-item").first.wait_for()
+    links = page.locator("#shell-nav a:not(.dropdown-toggle)")
     assert links.count() == len(allowed)
     assert [urlparse(links.nth(i).get_attribute("href")).path for i in range(links.count())] == \
         [p.path for p in allowed]
+    # The brand leads home too, in the app (no reload): a rep to My performance.
+    page.click(".navbar-brand")
+    page.wait_for_url(lambda u: urlparse(u).path == home_page(role).path)
+    wait_for_dash(page)
+    assert page.locator("#forbidden-message").count() == 0
 
 
 def test_a_filter_change_is_in_the_url_changes_the_numbers_and_survives_a_reload(live_server, executive_page):
@@ -107,9 +134,9 @@ def test_clicking_a_channel_bar_drills_down_with_a_breadcrumb_to_step_back(live_
     assert page.locator("#shell-breadcrumbs .badge").count() == 0
     page.locator("#overview-channels").scroll_into_view_if_needed()    # mouse clicks are in the viewport
     bars = page.locator("#overview-channels .bars .point path")
-    heights = [bars.nth(i).bounding_box()["height"] for i in range(bars.count())]
-    box = bars.nth(heights.index(max(heights))).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.75)
+    widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
+    box = bars.nth(widths.index(max(widths))).bounding_box()          # horizontal bars: the longest
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
     page.wait_for_url(re.compile(r"[?&]channel="))
     wait_for_dash(page, tiles=True)
     channel = search_of(page.url)["channel"]
@@ -129,11 +156,30 @@ def test_clicking_a_channel_bar_drills_down_with_a_breadcrumb_to_step_back(live_
     assert search_of(page.url)["period"] == "last_12_months"
 
 
+def test_clicking_a_top_rep_narrows_the_overview_to_that_rep(live_server, executive_page):
+    page = executive_page
+    page.goto(live_server.url + "/?period=last_12_months")
+    wait_for_dash(page, tiles=True)
+    row = page.locator("#overview-reps tbody tr").first
+    row.scroll_into_view_if_needed()
+    name = row.locator("td").nth(1).inner_text()
+    row.click()
+    page.wait_for_url(re.compile(r"[?&]rep="))
+    wait_for_dash(page, tiles=True)
+    assert search_of(page.url)["period"] == "last_12_months"
+    crumb = page.locator("#shell-breadcrumbs .badge")
+    crumb.first.wait_for()
+    assert name.split()[0] in crumb.inner_text()
+    assert_no_errors(page, live_server)
+
+
 @pytest.mark.parametrize("search, lang", [("", "en"), ("?period=last_12_months&compare=yoy&channel=online", "en"),
                                           ("?period=ytd&category=Software", "fa")])
 def test_tile_values_equal_the_kpi_layers(live_server, executive_page, search, lang):
     import app.kpi.definitions  # noqa: F401
     from app.auth.policy import scope_for
+    from app.kpi.definitions.quota import QUOTA_KPIS, comparable_with_quota
+    from app.kpi.urlstate import drilldown_filters
     from app.data import users as store
     from app.data.settings import fetch_settings
     from app.formatting import format_compact, format_value
@@ -155,9 +201,15 @@ def test_tile_values_equal_the_kpi_layers(live_server, executive_page, search, l
     finally:
         engine.dispose()
     assert answer["values"]["revenue"] > 0
+    quota = comparable_with_quota(drilldown_filters(filters))
     for kpi in TILE_KPIS:
         value, unit = answer["values"].get(kpi), KPIS[kpi].unit
         shown, title = tile(page, kpi)
+        if kpi in QUOTA_KPIS and not quota:         # under a channel filter: withheld, with the reason
+            assert (shown, title) == ("—", translations_for(lang).gettext(
+                "Quotas are set per rep, team and territory, not per product, channel or segment, so they "
+                "are not compared with revenue filtered that way.")), kpi
+            continue
         assert title == format_value(value, unit, lang, settings["currency"]), kpi
         assert shown == format_compact(value, unit, lang, settings["currency"]), kpi
 
@@ -192,6 +244,99 @@ def test_lang_query_parameter_gives_persian(live_server, executive_page):
     wait_for_dash(page, tiles=True)
     assert page.get_attribute("html", "dir") == "rtl"
     assert translations_for("fa").gettext("Overview") in page.inner_text("#shell-nav")
+    # Chart ticks and month names in Persian digits, as Babel writes them; none in Latin digits.
+    page.locator("#overview-trend .ytick text").first.wait_for(state="attached")
+    for axis in ("#overview-trend .ytick text", "#overview-trend .xtick text", "#overview-channels .xtick text"):
+        ticks = page.evaluate(f"() => [...document.querySelectorAll({axis!r})].map(e => e.textContent)")
+        assert ticks and not any(re.search(r"[0-9]", t) for t in ticks), (axis, ticks)
+        assert any(re.search(r"[۰-۹]", t) for t in ticks), (axis, ticks)
+    assert page.get_attribute("#shell-filter-range", "dir") == "rtl"      # the date picker runs right to left
+    screenshot(page, "executive-overview-fa")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    wait_for_dash(page, tiles=True)
+    screenshot(page, "executive-overview-fa-phone")
+
+
+def test_the_leaderboard_highlights_the_viewer_and_opens_a_reps_page(live_server, page):
+    login(page, live_server, LOGIN_OF["manager"], path="/leaderboard?period=last_12_months")
+    wait_for_dash(page)
+    page.wait_for_selector("#leaderboard-board tbody tr")
+    me = page.locator("#leaderboard-board tr[data-me=true]")
+    assert me.count() == 1 and "table-primary" in me.get_attribute("class")
+    assert_no_errors(page, live_server)
+    screenshot(page, "manager-leaderboard-12m")
+    # Rank by another figure: its column is the marked one, and the choice outlives a filter change.
+    pick(page, "leaderboard-metric", "won_deals")
+    page.wait_for_function("() => document.querySelector('#leaderboard-board th[aria-sort]')?.innerText"
+                           ".includes('Won deals')")
+    pick(page, "shell-filter-period", "ytd")
+    page.wait_for_url(re.compile(r"period=ytd"))
+    wait_for_dash(page)
+    page.wait_for_selector("#leaderboard-board th[aria-sort]")
+    assert "Won deals" in page.inner_text("#leaderboard-board th[aria-sort]")
+    # A click on someone else's row opens their My performance; leaving it leaves the rep behind.
+    other = page.locator("#leaderboard-board tbody tr[role=button]:not([data-me])").first
+    name = other.locator("td").nth(2).inner_text()
+    other.click()
+    page.wait_for_url(re.compile(r"/my-performance\?.*rep="))
+    wait_for_dash(page, tiles=True)
+    assert search_of(page.url)["period"] == "ytd"
+    assert name in page.inner_text("#my_performance-picker")
+    screenshot(page, "manager-my_performance-from-leaderboard")
+    page.click("#shell-nav a[href^='/?'], #shell-nav a[href='/']")
+    page.wait_for_url(lambda u: urlparse(u).path == "/")
+    wait_for_dash(page, tiles=True)
+    assert "rep" not in search_of(page.url) and page.locator("#shell-breadcrumbs .badge").count() == 0
+
+
+def test_a_rep_sees_the_company_board_with_only_the_ranking_figure(live_server, page):
+    login(page, live_server, LOGIN_OF["rep"], path="/leaderboard?period=last_12_months&channel=online")
+    wait_for_dash(page)
+    page.wait_for_selector("#leaderboard-board tbody tr")
+    headers = page.locator("#leaderboard-board thead th").all_inner_texts()
+    assert [h.strip() for h in headers if h.strip()][-2:] == ["Rep", "Revenue"]
+    assert page.locator("#leaderboard-board tr[data-me=true]").count() == 1
+    assert page.locator("#leaderboard-board tr[role=button]").count() == 0
+    assert filter_bar_state(page) == "period"
+    assert_no_errors(page, live_server)
+    screenshot(page, "rep-leaderboard-12m")
+
+
+@pytest.mark.parametrize("role, path", [("executive", "/?period=last_12_months"), ("manager", "/my-performance"),
+                                        ("rep", "/my-performance"), ("rep", "/leaderboard")])
+def test_pages_fit_a_phone(live_server, browser, role, path):
+    """390 px wide (a current phone): nothing wider than the screen but the tables' own scroll."""
+    context = browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, LOGIN_OF[role], path=path)
+        wait_for_dash(page, tiles=path.startswith("/?") or "my-performance" in path)
+        name = urlparse(path).path.strip("/").replace("-", "_") or "overview"
+        screenshot(page, f"{role}-{name}-phone")
+        assert_no_errors(page, live_server)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        if filter_bar_state(page) != "hidden" and role != "rep" and path.startswith("/?"):
+            # The drill-down filters wait behind "More filters" on a phone.
+            assert not page.locator("#shell-filter-channel").is_visible()
+            page.click("#shell-filter-toggle")
+            page.locator("#shell-filter-channel").wait_for(state="visible")
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        # Tiles are at least a third of the screen wide, so their labels and values are legible.
+        widths = page.evaluate("() => [...document.querySelectorAll('[data-kpi]')].map("
+                               "e => e.closest('.card').getBoundingClientRect().width)")
+        assert all(w >= PHONE["width"] / 3 for w in widths), widths
+    finally:
+        context.close()
+
+
+def test_lead_response_tiles_are_wide_enough_at_desktop(live_server, page):
+    login(page, live_server, LOGIN_OF["rep"], path="/my-performance?period=last_12_months")
+    wait_for_dash(page, tiles=True)
+    widths = page.evaluate("() => [...document.querySelectorAll('#my_performance-leads [data-kpi]')].map("
+                           "e => e.closest('.card').getBoundingClientRect().width)")
+    assert len(widths) == 2 and min(widths) >= 200, widths
 
 
 def test_logout_ends_the_session(live_server, page):

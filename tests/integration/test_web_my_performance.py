@@ -17,7 +17,7 @@ from app.kpi.query import KpiQuery, Scope
 from app.kpi.tiles import tile_values
 from app.kpi.urlstate import period_of
 from layouts import ids
-from layouts.components import tile_grid
+from layouts.components import ONE_ROW_TILES, tile_grid
 from layouts.pages import my_performance as page
 from tests.dash_client import find_key, post_callback
 from tests.integration.web_fixture import web  # noqa: F401  (fixture)
@@ -53,7 +53,8 @@ def expected_tiles(web, who, viewer):
     """The tiles for `who`'s rep as `viewer` sees them: the KPI layer in the viewer's own scope."""
     with web.engine.connect() as conn:
         answer = evaluate(conn, list(page.TILE_KPIS), rep_query(web, who), scope_for(conn, web.user(viewer)))
-    return json.loads(to_json(tile_grid(tile_values(page.TILE_KPIS, answer), "en", "USD"))), answer["values"]
+    return (json.loads(to_json(tile_grid(tile_values(page.TILE_KPIS, answer), "en", "USD", ONE_ROW_TILES))),
+            answer["values"])
 
 
 def team_names(web, who) -> set[str]:

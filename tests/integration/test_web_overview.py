@@ -147,3 +147,56 @@ def test_a_failing_callback_answers_with_a_friendly_message(web, monkeypatch):
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "SELECT" not in body and "Traceback" not in body
     assert resp.get_json()["sideUpdate"][ids.ERROR]["is_open"] is True
+
+
+def test_the_filter_bar_shows_where_filters_apply(web):
+    """Hidden on the root for a rep (they are sent on) and on unknown paths; the period only on
+    My performance and on every page a rep sees; everything on analysis pages."""
+    key = find_key(web.dash, ids.FILTER_BAR, "className")
+    expected = {
+        ("rep", "/"): "d-none", ("rep", "/my-performance"): "period", ("rep", "/leaderboard"): "period",
+        ("manager", "/"): "all", ("manager", "/my-performance"): "period", ("manager", "/leaderboard"): "all",
+        ("executive", "/nowhere"): "d-none",
+    }
+    for (who, path), mode in expected.items():
+        resp = post_callback(web.client(who), web.dash, key, values={(ids.URL, "pathname"): path})
+        shown = resp.get_json()["response"][ids.FILTER_BAR]["className"]
+        assert {"d-none": shown == "d-none", "period": "filters-period-only" in shown,
+                "all": "border-bottom" in shown and "filters-period-only" not in shown}[mode], (who, path, shown)
+
+
+def test_the_rep_picked_on_my_performance_stays_there(web):
+    """Links from My performance leave its rep behind (it is the page's subject); the other
+    filters travel, and from other pages the rep filter travels too. No crumbs on My performance."""
+    key = find_key(web.dash, ids.NAV, "children")
+    search = "?period=ytd&rep=" + web.user("rep")["rep_id"] + "&channel=online"
+
+    def hrefs(path):
+        values = {(ids.URL, "pathname"): path, (ids.URL, "search"): search}
+        links = post_callback(web.client("manager"), web.dash, key, values=values).get_json()["response"]
+        return {link["props"]["children"]["props"]["href"] for link in links[ids.NAV]["children"]}
+    assert hrefs("/my-performance") == {"/?period=ytd&channel=online", "/my-performance?period=ytd&channel=online",
+                                        "/leaderboard?period=ytd&channel=online"}
+    assert "/?" + search.lstrip("?") in hrefs("/")
+    crumbs = find_key(web.dash, ids.BREADCRUMBS, "children")
+    ask_crumbs = lambda path: post_callback(web.client("manager"), web.dash, crumbs, values={  # noqa: E731
+        (ids.URL, "pathname"): path, (ids.URL, "search"): search}).get_json()["response"][ids.BREADCRUMBS]["children"]
+    assert ask_crumbs("/my-performance") == []
+    assert "Channel: online" in json.dumps(ask_crumbs("/"))
+
+
+def test_attainment_under_a_channel_filter_is_withheld_with_a_reason(web):
+    tiles = json.dumps(ask(web, "executive", ids.OVERVIEW_TILES, "children", SEARCH + "&channel=online"))
+    assert "Quotas are set per rep, team and territory" in tiles
+    expected, values = expected_tiles(web, "executive", SEARCH + "&channel=online")
+    assert values["quota_attainment"] is not None                  # the KPI layer still answers
+    trend = ask(web, "executive", ids.OVERVIEW_TREND, "figure", SEARCH + "&channel=online")
+    assert [t["type"] for t in trend["data"]] == ["bar"]
+    assert trend["layout"]["annotations"][0]["text"] == "Quota not shown for these filters"
+    pacing = json.dumps(ask(web, "executive", ids.OVERVIEW_PACING, "children", SEARCH + "&channel=online"))
+    assert "Plan (quota)" not in pacing and "Quotas are set per rep" in pacing
+    # A region filter is one quotas are set for.
+    region = json.dumps(ask(web, "executive", ids.OVERVIEW_TILES, "children", SEARCH + "&region=Poland"))
+    assert "Quotas are set per rep" not in region
+    assert [t["type"] for t in ask(web, "executive", ids.OVERVIEW_TREND, "figure", SEARCH + "&region=Poland")["data"]] \
+        == ["bar", "scatter"]

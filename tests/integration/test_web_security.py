@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from dash import Input, Output
 
 from app import create_app
-from app.auth.pages import PAGES, pages_for
+from app.auth.pages import ADMINISTRATION, PAGES, pages_for
 from app.auth.roles import Role
 from app.config import Config
 from app.data.system_schema import audit_log
@@ -31,6 +31,7 @@ def forged_values(rep_id: str, team: str, territory: str) -> tuple[dict, dict]:
     """Inputs naming someone else's rep, team and territory, for every callback of the app."""
     search = f"?period=last_12_months&rep={rep_id}&team={team.replace(' ', '+')}&territory={territory}"
     values = {(ids.URL, "search"): search, (ids.URL, "pathname"): "/", (ids.OVERVIEW_FILTERS, "data"): search,
+              (ids.LEADERBOARD_FILTERS, "data"): search, (ids.LEADERBOARD_METRIC, "value"): "pipeline_value",
               ("_pages_location", "pathname"): "/", ("_pages_location", "search"): search,
               (ids.FILTER_PERIOD, "value"): "last_12_months", (ids.FILTER_COMPARE, "value"): "prev",
               (ids.FILTER["rep"], "value"): rep_id, (ids.FILTER["team"], "value"): team,
@@ -43,6 +44,16 @@ def denials(web, username: str) -> int:
     with web.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
             audit_log.c.event == "authorization_denied", audit_log.c.actor == username)).scalar()
+
+
+def hrefs_in(component) -> list[str]:
+    """The hrefs of a serialised component tree, in document order."""
+    if isinstance(component, list):
+        return [h for c in component for h in hrefs_in(c)]
+    if not isinstance(component, dict):
+        return []
+    props = component.get("props", {})
+    return ([props["href"]] if props.get("href") else []) + hrefs_in(props.get("children"))
 
 
 def response_of(resp) -> dict:
@@ -101,15 +112,26 @@ def test_a_rep_forging_any_callback_gets_403_or_only_what_they_may_see(web):
     values, wildcard = forged_values(other["rep_id"], web.team("other_rep"), "T-USA-CA")
     before = denials(web, LOGINS["rep"])
     refused = []
+    board = find_key(web.dash, ids.LEADERBOARD_BOARD, "children")
     for key in server_callbacks(web.dash):
         resp = post_callback(client, web.dash, key, values=values, wildcard=wildcard)
         text = resp.get_data(as_text=True)
-        assert web.rep_name("other_rep") not in text, key
         assert resp.status_code in (200, 403), (key, resp.status_code)
+        if key == board:
+            # The company board names every rep (the page shows names), but the forged filters
+            # and figure change nothing: the same ranks, names and revenue as without them.
+            plain = {**values, (ids.LEADERBOARD_FILTERS, "data"): "?period=last_12_months",
+                     (ids.LEADERBOARD_METRIC, "value"): "revenue"}
+            assert response_of(resp) == response_of(post_callback(client, web.dash, key, values=plain))
+            assert other["rep_id"] not in text and "Win rate" not in text
+            continue
+        assert web.rep_name("other_rep") not in text, key
         if resp.status_code == 403:
             refused.append(key)
         elif key.startswith(".._pages_content"):
-            assert ids.FORBIDDEN in text and ids.OVERVIEW_TILES not in text     # the 403 page
+            # The site root sends a rep to their own page: no Overview, no 403.
+            routed = json.dumps(response_of(resp))
+            assert ids.HOME_REDIRECT in routed and "/my-performance?" in routed and ids.OVERVIEW_TILES not in routed
         elif key.startswith("..") and f"{ids.FILTER['rep']}.options" in key:
             options = response_of(resp)
             assert options[ids.FILTER["rep"]]["options"] == [{"label": web.rep_name("rep"),
@@ -118,18 +140,26 @@ def test_a_rep_forging_any_callback_gets_403_or_only_what_they_may_see(web):
     refused_outputs = {k.split(".")[0] for k in refused}
     assert OVERVIEW_OUTPUTS <= refused_outputs                  # every Overview callback
     assert any(k.startswith(ids.URL + ".search@") for k in refused)     # the drill-down too
-    assert denials(web, LOGINS["rep"]) == before + len(refused) + 1      # + the Overview page itself
+    assert any(k.startswith(ids.URL + ".href@") for k in refused)       # opening a rep from the board
+    assert denials(web, LOGINS["rep"]) == before + len(refused)
 
 
-def test_a_rep_asking_for_the_overview_gets_the_403_page(web):
+def test_a_rep_opening_the_site_root_lands_on_my_performance(web):
     router = find_key(web.dash, "_pages_content", "children")
-    values = {("_pages_location", "pathname"): "/", ("_pages_location", "search"): "?rep=REP-009"}
-    rep_page = json.dumps(response_of(post_callback(web.client("rep"), web.dash, router, values=values)))
-    assert ids.FORBIDDEN in rep_page and ids.OVERVIEW_TILES not in rep_page
+    values = {("_pages_location", "pathname"): "/", ("_pages_location", "search"): "?period=ytd&junk=1"}
+    rep_page = response_of(post_callback(web.client("rep"), web.dash, router, values=values))
+    redirect = rep_page["_pages_content"]["children"]
+    assert (redirect["type"], redirect["props"]["id"]) == ("Location", ids.HOME_REDIRECT)
+    assert (redirect["props"]["href"], redirect["props"]["refresh"]) == ("/my-performance?period=ytd", True)
+    assert ids.OVERVIEW_TILES not in json.dumps(rep_page) and ids.FORBIDDEN not in json.dumps(rep_page)
     manager_page = json.dumps(response_of(post_callback(web.client("manager"), web.dash, router, values=values)))
     assert ids.OVERVIEW_TILES in manager_page and ids.FORBIDDEN not in manager_page
-    # The HTTP route answers normally (Dash is a single-page app); the page check is server-side.
-    assert web.client("rep").get("/").status_code == 200
+    # Over HTTP (a bookmark, the login's default next page) the root redirects a rep too.
+    resp = web.client("rep").get("/?period=ytd")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/my-performance?period=ytd"
+    assert web.client("rep").get("/").headers["Location"] == "/my-performance"
+    assert web.client("manager").get("/").status_code == 200
+    assert web.client().get("/").status_code == 302 and "/login" in web.client().get("/").headers["Location"]
 
 
 def test_the_navbar_and_the_page_table_agree_for_every_role(web):
@@ -137,7 +167,10 @@ def test_the_navbar_and_the_page_table_agree_for_every_role(web):
     for who in ("admin", "executive", "manager", "rep"):
         values = {(ids.URL, "pathname"): "/", (ids.URL, "search"): "?period=ytd&junk=1"}
         links = response_of(post_callback(web.client(who), web.dash, key, values=values))[ids.NAV]["children"]
-        hrefs = [link["props"]["children"]["props"]["href"] for link in links]
+        hrefs = [href for link in links for href in hrefs_in(link)]
         role = Role(web.user(who)["role"])
         assert hrefs == [p.path + "?period=ytd" for p in pages_for(role)]
+        menus = [link for link in links if link["type"] == "DropdownMenu"]
+        assert [hrefs_in(m) for m in menus] == ([[p.path + "?period=ytd" for p in pages_for(role)
+                                                  if p.kind == ADMINISTRATION]] if role == Role.ADMIN else [])
         assert [p.key for p in pages_for(role)] == [p.key for p in PAGES if role in p.roles]

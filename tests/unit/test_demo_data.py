@@ -239,7 +239,7 @@ def test_lines_add_up_to_the_deal_amount(tables):
 
 # --- time window ---------------------------------------------------------------------
 
-FUTURE_ALLOWED = {("opportunities", "expected_close_date"), ("activities", "due_at")}
+FUTURE_ALLOWED = {("opportunities", "expected_close_date"), ("activities", "due_at"), ("quotas", "month")}
 
 
 def test_history_spans_three_years_ending_today_and_nothing_is_in_the_future(tables):
@@ -274,6 +274,44 @@ def test_months_are_first_days_and_forecasts_come_before_their_month(tables):
     assert (paired["best_case"] >= paired["commit"]).all()
     quotas = tables["quotas"]
     assert quotas.groupby("rep_id").size().median() >= 30
+
+
+def test_quotas_are_planned_a_year_ahead_for_the_reps_still_employed(tables):
+    quotas, reps = tables["quotas"], tables["reps"]
+    coming = pd.date_range("2026-12-01", periods=12, freq="MS")
+    ahead = quotas[quotas["month"] > pd.Timestamp("2026-11-01")]
+    assert sorted(ahead["month"].unique()) == list(coming)
+    # Everyone employed today carries one, except the head of sales (no team, no quota);
+    # nobody who has left does.
+    holders = set(reps.loc[reps["active"] & (reps["team"] != "Sales Leadership"), "rep_id"])
+    assert len(holders) > 30
+    assert ahead.groupby("month")["rep_id"].apply(set).map(lambda s: s == holders).all()
+    assert (ahead["amount"] > 0).all()
+
+
+def test_typical_quota_attainment_is_about_seventy_to_one_hundred_thirty_percent(tables):
+    """Worked out from the frames: each quota holder's won revenue over the 12 complete months
+    before today's (Nov 2025 - Oct 2026) against the sum of their quotas for those months."""
+    opp, quotas = tables["opportunities"], tables["quotas"]
+    first, last = pd.Timestamp("2025-11-01"), pd.Timestamp("2026-10-01")
+    won = opp[(opp["status"] == "won") & (opp["closed_at"] >= first.tz_localize("UTC"))
+              & (opp["closed_at"] < pd.Timestamp("2026-11-01", tz="UTC"))]
+    revenue = won.groupby("owner_rep_id")["amount"].sum()
+    year = quotas[(quotas["month"] >= first) & (quotas["month"] <= last)]
+    quota = year.groupby("rep_id")["amount"].sum()
+    full_year = year.groupby("rep_id").size() == 12           # joined or left mid-year: not typical
+    attainment = (revenue.reindex(quota.index, fill_value=0) / quota)[full_year]
+    assert len(attainment) > 30
+    q10, q25, q50, q75, q90 = attainment.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+    assert 0.75 <= q50 <= 1.15, q50
+    assert q25 >= 0.6 and q75 <= 1.35, (q25, q75)
+    assert q90 - q10 >= 0.2, (q10, q90)         # some beat their quota, some miss it
+    # The company as a whole lands near its plan in each quarter of those months.
+    quarters = won["closed_at"].dt.tz_localize(None).dt.to_period("Q")
+    by_quarter = won.groupby(quarters)["amount"].sum()
+    plan = year.groupby(year["month"].dt.to_period("Q"))["amount"].sum()
+    for quarter in plan.index[plan.index <= pd.Period("2026Q3")]:
+        assert 0.75 <= by_quarter[quarter] / plan[quarter] <= 1.2, quarter
 
 
 def test_tasks_include_overdue_ones_and_next_steps(tables):

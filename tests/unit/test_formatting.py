@@ -195,3 +195,27 @@ def test_a_datetime_can_move_to_the_next_day():
     assert format_datetime(datetime(2025, 7, 5, 23, 7), "fa", "Asia/Tehran") == f"۶ ژوئیه ۲۰۲۵،{RLM} ۲:۳۷"
     assert format_datetime(datetime(2025, 7, 5, 23, 7), "en", "UTC") == f"Jul 5, 2025, 11:07{NNB}PM"
     assert format_datetime(None, "en") == EMPTY
+
+
+@pytest.mark.parametrize("locale, month, separators", [
+    ("en", "Jan 2026", ".,"), ("pl", "sty 2026", ",\xa0"), ("ru", "янв. 2026\u202fг.", ",\xa0"),
+    ("fa", "ژانویه ۲۰۲۶", "٫٬"), ("zh", "2026年1月", ".,")])
+def test_months_and_separators_for_charts(locale, month, separators):
+    from app.formatting import format_month, number_separators
+    assert format_month("2026-01", locale) == month
+    assert format_month(date(2026, 1, 31), locale) == month
+    assert number_separators(locale) == separators
+
+
+def test_a_month_label_that_is_not_a_month_stays_as_it_is():
+    from app.formatting import format_month
+    assert format_month("W05", "en") == "W05" and format_month(None, "en") == EMPTY
+
+
+@pytest.mark.parametrize("locale, ticks", [
+    ("en", ["0", "$500", "$2.5K", "$250K", "$1.5M"]),
+    ("fa", ["۰", "\u200e$\xa0۵۰۰", "۲٫۵\xa0هزار\xa0$", "۲۵۰\xa0هزار\xa0$", "۱٫۵\xa0میلیون\xa0$"]),
+    ("zh", ["0", "US$500", "US$2,500", "US$25万", "US$150万"])])     # Chinese abbreviates from 10,000
+def test_axis_money_ticks_are_short_and_without_cents(locale, ticks):
+    from app.formatting import format_axis_money
+    assert [format_axis_money(v, locale) for v in (0, 500, 2500, 250_000, 1_500_000)] == ticks

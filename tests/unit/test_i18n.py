@@ -252,3 +252,9 @@ def test_translate_in_an_explicit_locale_without_a_request():
     assert translate_in("zh", "Revenue") == "收入"
     assert translate_in("pl", "%(value)s pp", value="4,1") == "4,1 p.p."
     assert translate_in("en", "Revenue") == translate_in("xx", "Revenue") == "Revenue"
+
+
+def test_first_day_of_the_week_where_each_language_is_mostly_used():
+    from app.i18n import first_weekday
+    # 0 = Monday … 6 = Sunday: Sunday in (US) English, Saturday in (Iranian) Persian.
+    assert {code: first_weekday(code) for code in LOCALES} == {"en": 6, "pl": 0, "ru": 0, "fa": 5, "zh": 0}

@@ -62,3 +62,18 @@ def test_the_css_font_stacks_match_the_ones_given_to_plotly(locale):
     assert i18n.FONT_STACKS[locale] in (ASSETS / "i18n.css").read_text(encoding="utf-8")
     assert i18n.font_family("pl") == i18n.FONT_STACKS["default"]
     assert i18n.font_family("fa") == i18n.FONT_STACKS["fa"]
+
+
+def test_plotly_locales_the_graphs_ask_for_are_shipped_offline():
+    from layouts.components import PLOTLY_LOCALES
+    folder = VENDOR / "plotly-locales"
+    assert (folder / "LICENSE").is_file()
+    for name in PLOTLY_LOCALES.values():
+        code = (folder / f"plotly-locale-{name.lower()}.js").read_text(encoding="utf-8")
+        assert f'name:"{name}"' in code and "http" not in code
+        assert "window.PlotlyLocales" in code          # queues itself when Plotly loads later
+    # Plotly of the same version as the one Dash serves.
+    import plotly
+    served = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")[:100]
+    version = re.search(r"v(\d+\.\d+\.\d+)", served).group(1)
+    assert f"| {version} |" in (VENDOR / "README.md").read_text(encoding="utf-8")

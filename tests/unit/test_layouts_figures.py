@@ -30,18 +30,60 @@ def test_no_data_is_an_explicit_empty_state_without_axes(build):
 
 def test_revenue_against_quota():
     rows = [{"month": "2025-01", "revenue": 100.0, "quota": 150.0}, {"month": "2025-02", "revenue": 0, "quota": 150.0}]
-    bars, line = figures.revenue_quota_figure(rows, "en").data
+    fig = figures.revenue_quota_figure(rows, "en")
+    bars, line = fig.data
     assert (bars.type, list(bars.x), list(bars.y)) == ("bar", ["2025-01", "2025-02"], [100.0, 0])
     assert (line.type, list(line.y)) == ("scatter", [150.0, 150.0])
-    assert list(bars.customdata) == ["$100.00", "$0.00"]
-    assert figures.revenue_quota_figure(rows, "pl", "PLN").data[0].customdata[0] == "100,00\xa0zł"
+    assert [list(c) for c in bars.customdata] == [["Jan 2025", "$100.00"], ["Feb 2025", "$0.00"]]
+    assert list(fig.layout.xaxis.ticktext) == ["Jan<br>2025", "Feb"]      # the year under the first month
+    # Ticks in round steps from 0 past the highest value (150 = quota), labelled as money.
+    assert (list(fig.layout.yaxis.tickvals), list(fig.layout.yaxis.ticktext)) == (
+        [0, 50, 100, 150], ["0", "$50", "$100", "$150"])
+    assert figures.revenue_quota_figure(rows, "pl", "PLN").data[0].customdata[0][1] == "100,00\xa0zł"
+
+
+def test_revenue_without_quota_leaves_the_line_out_and_says_so():
+    rows = [{"month": "2025-01", "revenue": 100.0, "quota": 150.0}]
+    fig = figures.revenue_quota_figure(rows, "en", quota=False)
+    assert [t.type for t in fig.data] == ["bar"]
+    assert list(fig.layout.yaxis.tickvals) == [0, 25, 50, 75, 100]      # the quota no longer sets the scale
+    assert annotation_texts(fig) == ["Quota not shown for these filters"]
+    assert figures.revenue_quota_figure([{"month": "2025-01", "revenue": 0, "quota": 5.0}], "en",
+                                        quota=False).data == ()
+
+
+def test_persian_charts_show_persian_digits_and_separators():
+    rows = [{"month": "2025-01", "revenue": 250_000.0, "quota": 300_000.0}]
+    fig = figures.revenue_quota_figure(rows, "fa")
+    assert fig.layout.separators == "٫٬"
+    assert list(fig.layout.xaxis.ticktext) == ["ژانویه<br>۲۰۲۵"]
+    assert fig.layout.yaxis.ticktext[1] == "۱۰۰\xa0هزار\xa0$"
+    assert not any(ch.isascii() and ch.isdigit() for t in fig.layout.yaxis.ticktext for ch in t)
+    channels = figures.revenue_channel_figure([{"channel": "online", "revenue": 1_234_567.0}], "fa")
+    assert channels.data[0].text[0] == "۱٫۲\xa0میلیون\xa0$"
+
+
+def test_month_ticks_carry_the_year_under_the_first_month_and_each_january():
+    assert figures.month_ticks(["2025-11", "2025-12", "2026-01", "2026-02"], "en") == [
+        "Nov<br>2025", "Dec", "Jan<br>2026", "Feb"]
+    assert figures.month_ticks(["2026-01", "2026-02"], "zh") == ["1月<br>2026年", "2月"]
+
+
+def test_nice_ticks_are_round_steps_from_zero_past_the_top():
+    assert figures.nice_ticks(850_000) == [0, 250_000, 500_000, 750_000, 1_000_000]
+    assert figures.nice_ticks(688_799) == [0, 200_000, 400_000, 600_000, 800_000]
+    assert figures.nice_ticks(100) == [0, 25, 50, 75, 100]
+    assert figures.nice_ticks(0) == [0.0] and figures.nice_ticks(None) == [0.0]
 
 
 def test_pacing_shows_plan_fact_and_projections_in_order():
     fig = figures.pacing_figure({"quota": 300.0, "revenue": 120.0, "month_projection": 280.0,
-                                 "run_rate_projection": 310.0}, "en")
-    assert list(fig.data[0].x) == [300.0, 120.0, 280.0, 310.0]
-    assert list(fig.data[0].text) == ["$300.00", "$120.00", "$280.00", "$310.00"]
+                                 "run_rate_projection": 310_000.0}, "en")
+    assert list(fig.data[0].x) == [300.0, 120.0, 280.0, 310_000.0]
+    assert list(fig.data[0].text) == ["$300.00", "$120.00", "$280.00", "$310K"]       # short labels
+    assert list(fig.data[0].customdata)[3] == "$310,000.00"                           # in full on hover
+    no_plan = figures.pacing_figure({"quota": None, "revenue": 120.0, "month_projection": 280.0}, "en")
+    assert list(no_plan.data[0].y) == ["Fact (to date)", "Projection", "Run rate"]
 
 
 def test_map_uses_the_app_served_geometry_and_iso3_ids():
@@ -70,10 +112,15 @@ def test_treemap_groups_products_by_category_and_carries_drill_keys():
         ["product", "P1"], ["product", "P2"], ["", ""]]
 
 
-def test_channels_bar():
-    trace = figures.revenue_channel_figure([{"channel": "online", "revenue": 2.0}, {"channel": "offline", "revenue": 0}],
-                                           "en").data[0]
-    assert (list(trace.x), list(trace.y), list(trace.customdata)) == (["online"], [2.0], ["online"])
+def test_channels_bar_is_horizontal_largest_first_with_short_money_labels():
+    fig = figures.revenue_channel_figure([{"channel": "online", "revenue": 2_000.0}, {"channel": "offline", "revenue": 0},
+                                          {"channel": "partner", "revenue": 688_799.24}], "en")
+    trace = fig.data[0]
+    assert trace.orientation == "h"
+    assert (list(trace.y), list(trace.x), list(trace.customdata)) == (
+        ["partner", "online"], [688_799.24, 2_000.0], ["partner", "online"])
+    assert list(trace.text) == ["$688.8K", "$2K"]
+    assert list(fig.layout.xaxis.ticktext) == ["0", "$200K", "$400K", "$600K", "$800K"]
 
 
 @pytest.mark.parametrize("better,delta,tone", [
@@ -125,6 +172,8 @@ def test_rep_table_rows_drill_down_unless_anonymous():
     (ids.OVERVIEW_PRODUCTS, (None, {"points": [{"customdata": ["rep", "R9", ""]}]}, None), None),
     (ids.OVERVIEW_CHANNELS, (None, None, {"points": [{"customdata": "online"}]}), ("channel", "online")),
     ({"type": ids.OVERVIEW_REP_ROW, "rep": "R1"}, (None, None, None), ("rep", "R1")),
+    (ids.OVERVIEW_REP_CLICK, (None, None, None, "R2"), ("rep", "R2")),
+    (ids.OVERVIEW_REP_CLICK, (None, None, None, None), None),
     (ids.OVERVIEW_MAP, ("junk", None, None), None),
     (ids.OVERVIEW_CHANNELS, (None, None, {"points": []}), None),
     ("something-else", (None, None, None), None),

@@ -12,8 +12,22 @@ import sqlalchemy as sa
 
 from app.i18n import N_
 from app.kpi.definitions.target_periods import month_shares, months_by_bucket, months_in, whole_period
-from app.kpi.query import TIME_DIMENSIONS
+from app.kpi.query import FILTER_KEYS, TIME_DIMENSIONS
 from app.kpi.registry import KPIS, MONEY, NEUTRAL, PERCENT, UP, Kpi, combine, ratio_of
+from app.kpi.subjects import subject_dimensions
+
+# Quotas belong to reps, so there is a quota per rep, team and the reps' home territory,
+# region and country, but none per product, category, channel or segment: under those
+# filters revenue shrinks and the quota does not, and attainment would mislead.
+QUOTA_FILTERS = frozenset(subject_dimensions("quotas")) & frozenset(FILTER_KEYS)
+QUOTA_KPIS = ("quota", "quota_attainment", "reps_at_quota_pct", "pipeline_coverage")
+QUOTA_NOT_COMPARABLE = N_("Quotas are set per rep, team and territory, not per product, channel or "
+                          "segment, so they are not compared with revenue filtered that way.")
+
+
+def comparable_with_quota(filter_keys) -> bool:
+    """Whether revenue under these filter keys can be set against a quota."""
+    return set(filter_keys) <= QUOTA_FILTERS
 
 
 def _quota(ctx):
