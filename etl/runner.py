@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from app.data.engine import writing
 from app.data.rollups import invalidate_rollups, stale_rollups
 from app.data.settings import bump_data_version, fetch_data_version, fetch_settings
 from etl import contract, load, runlog
@@ -112,7 +113,7 @@ def _refresh_rollups(engine, zone: str, report: RunReport) -> None:
     """Rebuild the rollups this run made stale (or that were never built): until then KPIs
     are computed from the CRM tables, correct but slower."""
     from app.kpi.rollup_refresh import refresh_rollups
-    with engine.begin() as conn:
+    with writing(engine) as conn:      # reads the state, then writes: see app.data.engine.writing
         stale = stale_rollups(conn, zone)
         if stale:
             report.rollup_rows = refresh_rollups(conn, stale)["rows"]

@@ -47,8 +47,9 @@ def show_current(_args, engine) -> int:
 
 
 def refresh(_args, engine) -> int:
+    from app.data.engine import writing
     from app.kpi.rollup_refresh import refresh_rollups
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         done = refresh_rollups(conn)
     rows = ", ".join(f"{name} {n:,} rows" for name, n in done["rows"].items())
     print(f"rollups rebuilt for {done['org_timezone']} in {done['seconds']:.1f} s: {rows}")
