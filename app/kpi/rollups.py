@@ -20,6 +20,7 @@ the viewer's scope to the rollup's rep column as to the facts' rep, and uses the
 """
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,7 +29,6 @@ import sqlalchemy as sa
 
 from app.data.queries import utc_bounds
 from app.data.rollups import ACTIVITIES_DAILY, DEALS_DAILY, DEALS_MONTHLY, fetch_rollup_states
-from app.kpi.definitions.target_periods import month_end
 from app.kpi.measures import Sums, fact_sums, open_as_of
 from app.kpi.query import TIME_DIMENSIONS
 from app.kpi.subjects import SUBJECTS
@@ -227,6 +227,11 @@ def _add(parts: list[dict]) -> dict:
                 before = total.get(name)
                 total[name] = value if before is None else before if value is None else before + value
     return out
+
+
+def month_end(d: date) -> date:
+    # Not target_periods.month_end: the definitions import this module.
+    return d.replace(day=monthrange(d.year, d.month)[1])
 
 
 def _as_date(value) -> date:

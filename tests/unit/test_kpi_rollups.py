@@ -38,3 +38,12 @@ def test_a_period_splits_into_whole_months_and_edge_days(start, end, months, edg
         return
     assert got == tuple(date.fromisoformat(m) for m in months)
     assert _edges(start, end, got) == [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in edges]
+
+
+@pytest.mark.parametrize("module", ["app.kpi.rollups", "app.kpi.rollup_refresh", "etl.runner"])
+def test_rollup_modules_import_on_their_own(module):
+    # The definitions import app.kpi.rollups, so it must not import them back.
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
