@@ -1,11 +1,14 @@
-"""KPI timings on a loaded database: each KPI, and the Overview tile set, cold and cached.
+"""KPI timings on a loaded database: each KPI, the Overview tile set and the Overview page.
 
     python bench/kpi_speed.py --sqlite-url sqlite:///var/large.db --postgres-url postgresql://…/large
     python bench/kpi_speed.py --size large     # generates and loads the demo set first (slow)
 
-Prints per backend: the median of N runs for every KPI (12 months ending at the
-data's last day), the Overview set cold and cached, and the ratio of the
-Overview set to a bare hand-written aggregate query over the same rows.
+Prints per backend, each the median of N runs: the Overview tile set for the 12 months
+ending at the data's last day, cold (no KPI cache) without and with the previous-period
+comparison, cached, and cold with the rollups set aside (read from the CRM tables); every
+question the Overview page asks with its default filters, cold; a bare hand-written
+aggregate query over the period's closed deals as the baseline; the time the last rollup
+refresh took; and, unless --overview-only, every KPI alone (one cold run).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import sqlalchemy as sa  # noqa: E402
 
 import app.kpi.definitions  # noqa: E402,F401
 from app.data.engine import make_engine  # noqa: E402
+from app.data.rollups import fetch_rollup_states, invalidate_rollups  # noqa: E402
 from app.kpi.cache import MemoryCache, evaluate_cached  # noqa: E402
 from app.kpi.evaluate import evaluate  # noqa: E402
 from app.kpi.query import KpiQuery, Scope  # noqa: E402
@@ -42,35 +46,91 @@ def bare_sql(conn, start, end) -> float:
     return timer
 
 
+def page_questions(today: date) -> dict[str, list]:
+    """What each Overview callback asks with the default filters (callbacks/overview.py)."""
+    from app.kpi.urlstate import kpi_query, month_to_date_query, trend_query
+    from layouts.pages import overview as page
+    f = {}
+    return {
+        "tiles": [(page.TILE_KPIS, kpi_query(f, today)), (page.SPARKLINE_KPIS, trend_query(f, today))],
+        "trend": [(page.TREND_KPIS, trend_query(f, today))],
+        "pacing": [(page.PACING_KPIS, month_to_date_query(f, today)),
+                   (["quota"], month_to_date_query(f, today, whole=True))],
+        "map": [(["revenue"], kpi_query(f, today, by="country", compare=False))],
+        "products": [(["revenue"], kpi_query(f, today, by="product", compare=False))],
+        "channels": [(["revenue"], kpi_query(f, today, by="channel", compare=False))],
+        "reps": [(["rep_leaderboard"], kpi_query(f, today, compare=False))],
+    }
+
+
+def ask_page(conn, questions: dict) -> dict[str, float]:
+    """Seconds per callback, all cold, and their total under "all"."""
+    times = {name: timed(lambda qs=qs: [evaluate(conn, list(ids), q, Scope.everything()) for ids, q in qs])[0]
+             for name, qs in questions.items()}
+    return {**times, "all": sum(times.values())}
+
+
+def from_facts(conn, fn):
+    """fn() with the rollups marked stale (rolled back afterwards): KPIs read the CRM tables."""
+    savepoint = conn.begin_nested()
+    try:
+        invalidate_rollups(conn)
+        return fn()
+    finally:
+        savepoint.rollback()
+
+
 def measure(engine, runs: int, label: str, each: bool = True) -> dict:
-    """Overview set: median of `runs`; each KPI alone: one cold run (printed as it goes)."""
+    """Overview set and page: medians of `runs`; each KPI alone: one cold run (printed as it goes)."""
     with engine.connect() as conn:
         last = conn.execute(sa.text("SELECT MAX(closed_at) FROM opportunities")).scalar()
         end = date.fromisoformat(str(last)[:10])   # a datetime on PostgreSQL, text on SQLite
         query = KpiQuery.build(end.replace(year=end.year - 1) + timedelta(days=1), end)
-        cold = median([timed(evaluate, conn, OVERVIEW, query, Scope.everything())[0] for _ in range(runs)])
+        compared = KpiQuery.build(query.start, query.end, compare="prev")
+        ask = lambda q: timed(evaluate, conn, OVERVIEW, q, Scope.everything())[0]  # noqa: E731
+        cold = median([ask(query) for _ in range(runs)])
+        cold_prev = median([ask(compared) for _ in range(runs)])
+        facts = median([from_facts(conn, lambda: ask(compared)) for _ in range(runs)])
         cache = MemoryCache()
         evaluate_cached(conn, cache, OVERVIEW, query, Scope.everything())
         cached = median([timed(evaluate_cached, conn, cache, OVERVIEW, query, Scope.everything())[0]
                          for _ in range(runs)])
         bare = median([bare_sql(conn, query.start, query.end) for _ in range(runs)])
-        print(f"{label}: Overview cold {cold * 1000:.0f} ms, cached {cached * 1000:.1f} ms, "
-              f"bare {bare * 1000:.1f} ms", flush=True)
+        pages = [ask_page(conn, page_questions(end)) for _ in range(runs)]
+        page = {name: median([p[name] for p in pages]) for name in pages[0]}
+        refresh = sum(s["seconds"] or 0 for s in fetch_rollup_states(conn))
+        conn.rollback()
+        print(f"{label}: Overview cold {cold * 1000:.0f} ms, with comparison {cold_prev * 1000:.0f} ms, "
+              f"from the CRM tables {facts * 1000:.0f} ms, cached {cached * 1000:.1f} ms, bare {bare * 1000:.1f} ms; "
+              f"page {page['all'] * 1000:.0f} ms", flush=True)
         per_kpi = {}
         for k in sorted(KPIS) if each else []:
             per_kpi[k] = timed(evaluate, conn, [k], query, Scope.everything())[0]
             print(f"  {label} {k}: {per_kpi[k] * 1000:.0f} ms", flush=True)
         deals = conn.execute(sa.text("SELECT COUNT(*) FROM opportunities")).scalar()
-    return {"per_kpi": per_kpi, "cold": cold, "cached": cached, "bare": bare, "deals": deals,
-            "period": f"{query.start} – {query.end}"}
+    return {"per_kpi": per_kpi, "cold": cold, "cold_prev": cold_prev, "facts": facts, "cached": cached,
+            "bare": bare, "deals": deals, "period": f"{query.start} – {query.end}", "page": page,
+            "today": end, "refresh": refresh}
 
 
-def report(results: dict) -> str:
-    lines = [f"Machine: {machine()}.", ""]
+def report(results: dict, runs: int) -> str:
+    ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
+    lines = [f"Machine: {machine()}. Medians of {runs} runs.", "",
+             "Overview tile set, 12 months ending at the data's last day (ms):", "",
+             "| | cold | cold, with comparison | cold from the CRM tables (rollups set aside), with comparison "
+             "| cached | bare aggregate SQL | cold / bare | cold with comparison / bare |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for backend, r in results.items():
-        lines += [f"**{backend}** ({r['deals']:,} deals, period {r['period']}): Overview set "
-                  f"cold {r['cold'] * 1000:.0f} ms, cached {r['cached'] * 1000:.1f} ms; bare aggregate "
-                  f"SQL {r['bare'] * 1000:.1f} ms (Overview cold / bare = {r['cold'] / r['bare']:.1f}×)", ""]
+        lines.append(f"| {backend} ({r['deals']:,} deals, {r['period']}) | {ms(r['cold'])} | {ms(r['cold_prev'])} "
+                     f"| {ms(r['facts'])} | {r['cached'] * 1000:.1f} | {ms(r['bare'])} "
+                     f"| {r['cold'] / r['bare']:.2f} | {r['cold_prev'] / r['bare']:.2f} |")
+    names = list(next(iter(results.values()))["page"])
+    lines += ["", "Every question of the Overview page, default filters (this quarter against the previous "
+              "period), cold, per callback (ms):", "",
+              "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for backend, r in results.items():
+        lines.append(f"| {backend} (today {r['today']}) | " + " | ".join(ms(r["page"][n]) for n in names) + " |")
+    lines += ["", "Last rollup refresh: " + ", ".join(f"{b} {r['refresh']:.0f} s" for b, r in results.items()) + ".", ""]
     if not all(r["per_kpi"] for r in results.values()):
         return "\n".join(lines)
     lines += ["Each KPI alone, one cold run (ms):", "",
@@ -105,7 +165,7 @@ def main() -> None:
             engine = make_engine(url)
             results[backend] = measure(engine, args.runs, backend, not args.overview_only)
             engine.dispose()
-    text = report(results)
+    text = report(results, args.runs)
     print(text)
     if not args.no_record:
         record("kpi", text)

@@ -11,6 +11,8 @@ def render_run(report) -> str:
     lines = [_title(report), "", *_table([COLUMNS, *rows, totals])]
     if report.snapshot_rows:
         lines.append(f"open pipeline snapshot: {report.snapshot_rows:,} deals")
+    if report.rollup_rows:
+        lines.append("KPI rollups rebuilt: " + ", ".join(f"{name} {n:,} rows" for name, n in report.rollup_rows.items()))
     if report.warnings:
         lines += ["", "warnings:", *(f"  {w}" for w in report.warnings)]
     if report.rejections:

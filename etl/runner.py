@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from app.data.engine import writing
+from app.data.rollups import invalidate_rollups, stale_rollups
 from app.data.settings import bump_data_version, fetch_data_version, fetch_settings
 from etl import contract, load, runlog
 from etl.parse import ParseOptions
@@ -51,6 +53,7 @@ class RunReport:
     duration: float = 0.0
     data_version: int | None = None
     snapshot_rows: int = 0
+    rollup_rows: dict | None = None     # {rollup: rows} of the rollups rebuilt at the end
 
     @property
     def changed(self) -> int:
@@ -98,10 +101,22 @@ def run_import(engine: Engine, path, *, preset: str | None = None, dry_run: bool
         with engine.begin() as conn:
             load.refresh_statistics(conn, sorted({f.table for f in report.files
                                                   if f.inserted + f.updated}))
+    if not dry_run:
+        _refresh_rollups(engine, config["org_timezone"], report)
     rejected = sum(f.rejected for f in report.files)
     report.status = "partial" if rejected else "succeeded"
     _finish(engine, report, started)
     return report
+
+
+def _refresh_rollups(engine, zone: str, report: RunReport) -> None:
+    """Rebuild the rollups this run made stale (or that were never built): until then KPIs
+    are computed from the CRM tables, correct but slower."""
+    from app.kpi.rollup_refresh import refresh_rollups
+    with writing(engine) as conn:      # reads the state, then writes: see app.data.engine.writing
+        stale = stale_rollups(conn, zone)
+        if stale:
+            report.rollup_rows = refresh_rollups(conn, stale)["rows"]
 
 
 def _record_refusal(engine, actor, path, preset, dry_run, message, duration) -> int:
@@ -156,6 +171,8 @@ def _load_file(conn, source, table, options, known, report, day, show_progress, 
             if not report.dry_run:
                 runlog.record_rejections(conn, report.run_id, table, source.name, rejected, raw)
                 runlog.record_file(conn, report.run_id, file)
+                if file.inserted + file.updated:
+                    invalidate_rollups(conn, table)     # stale from this commit until the refresh
                 if table == "opportunities":
                     report.snapshot_rows = runlog.snapshot_open_pipeline(conn, report.run_id, day)
         except BaseException:

@@ -19,6 +19,13 @@ def register(commands) -> None:
     current = sub.add_parser("current", help="show the schema revision of the database",
                              description="Print the database's revision and the newest one.")
     current.set_defaults(handler=show_current)
+    rollups = sub.add_parser("refresh-rollups", help="rebuild the KPI rollups from the CRM tables",
+                             description="Rebuild the monthly rollups the KPIs read from the CRM "
+                                         "tables, in the current org_timezone. Imports and time zone "
+                                         "changes do this themselves; run it after `db upgrade` to a "
+                                         "schema that adds rollups, or after writing to the CRM "
+                                         "tables outside an import.")
+    rollups.set_defaults(handler=refresh)
 
 
 def upgrade(args, engine) -> int:
@@ -37,3 +44,13 @@ def show_current(_args, engine) -> int:
     current, head = migrate.current_revision(engine), migrate.head_revision(engine)
     print(f"current: {current or 'none (empty database)'}; newest: {head}")
     return 0 if current == head else 1
+
+
+def refresh(_args, engine) -> int:
+    from app.data.engine import writing
+    from app.kpi.rollup_refresh import refresh_rollups
+    with writing(engine) as conn:
+        done = refresh_rollups(conn)
+    rows = ", ".join(f"{name} {n:,} rows" for name, n in done["rows"].items())
+    print(f"rollups rebuilt for {done['org_timezone']} in {done['seconds']:.1f} s: {rows}")
+    return 0

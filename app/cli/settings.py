@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app.data.audit import record_event
+from app.data.engine import writing
 from app.data.settings import SETTINGS, fetch_settings, parse_value, save_setting
 
 
@@ -29,9 +30,14 @@ def list_settings(_args, engine) -> int:
 
 def set_setting(args, engine) -> int:
     value = parse_value(args.key, args.value)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         old = fetch_settings(conn)[args.key]
         save_setting(conn, args.key, value, actor="cli")
         record_event(conn, "setting_changed", actor="cli", key=args.key, old=old, new=value)
+        if args.key == "org_timezone" and value != old:
+            # Rollups are cut by local day and month; until rebuilt, KPIs read the deals.
+            from app.kpi.rollup_refresh import refresh_rollups
+            print(f"rebuilding the KPI rollups for {value} …", flush=True)
+            refresh_rollups(conn)
     print(f"{args.key} = {value}")
     return 0

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from app.data import migrate
 from app.data.queries import fetch_last_import, fetch_table_counts
-from app.data.settings import fetch_data_version
+from app.data.rollups import fetch_rollup_states, stale_rollups
+from app.data.settings import fetch_data_version, fetch_settings
 
 
 def register(commands) -> None:
@@ -22,6 +23,7 @@ def status_command(args, engine) -> int:
         return 1
     with engine.connect() as conn:
         counts, last, version = fetch_table_counts(conn), fetch_last_import(conn), fetch_data_version(conn)
+        rollups, stale = fetch_rollup_states(conn), stale_rollups(conn, fetch_settings(conn)["org_timezone"])
     if not args.quiet:
         print(f"schema {migrate.current_revision(engine)}, data version {version}")
         if last:
@@ -29,4 +31,13 @@ def status_command(args, engine) -> int:
                   f"UTC by {last['actor']} from {last['source']}")
         for table, n in counts.items():
             print(f"  {table:<22} {n:>12,}")
+        print(_rollup_line(rollups, stale))
     return 0 if counts["opportunities"] else 1
+
+
+def _rollup_line(rollups: list[dict], stale: list[str]) -> str:
+    if stale:
+        return (f"KPI rollups not current ({', '.join(stale)}): KPIs read the CRM tables until the "
+                f"next import or python -m app db refresh-rollups")
+    newest = max(r["refreshed_at"] for r in rollups)
+    return f"KPI rollups current, rebuilt {newest:%Y-%m-%d %H:%M} UTC"

@@ -120,7 +120,8 @@ opportunities = sa.Table(
     sa.Column("status", sa.String(8), nullable=False),
     sa.Column("amount", MONEY, nullable=False),
     sa.Column("expected_close_date", sa.Date, index=True),
-    sa.Column("closed_at", TS),
+    # Alone too, for deals open as of a moment (closed after it, or not at all).
+    sa.Column("closed_at", TS, index=True),
     sa.Column("channel", sa.String(16)),
     sa.Column("forecast_category", sa.String(16)),
     sa.Column("probability", SHARE),

@@ -155,3 +155,66 @@ model_forecasts = sa.Table(
     sa.Column("mean_ci_lower", MONEY),
     sa.Column("mean_ci_upper", MONEY),
 )
+
+# Rollups: sums of deals and activities per local day or month and a few dimensions, rebuilt
+# from the CRM tables after each import (app/kpi/rollups.py). The KPI layer reads them only
+# while `rollup_state` says they match the CRM tables and the organisation's time zone.
+# Measure columns are `<sums>_<name>` of the Sums registered in app/kpi/definitions
+# (sales.CLOSED, FIRST_WON, MARGIN; pipeline.OPEN; team.ACTIVITIES), each with `<sums>_rows`,
+# the fact rows summed.
+SUM = sa.Float      # sums of money, days and counts alike: exact enough, and one type everywhere
+
+
+def _closed_sums() -> list[sa.Column]:
+    names = ("closed_rows", "closed_revenue", "closed_won", "closed_lost", "closed_cycle_sum",
+             "closed_cycle_n", "first_won_rows", "first_won_revenue", "margin_rows", "margin_margin",
+             "margin_revenue")
+    return [sa.Column(name, SUM) for name in names]
+
+
+# Per local day of closing, owner and account territory: any period of whole days, by rep,
+# team, territory, region, country or time. (Accounts are mostly in their owner's territory,
+# so the territory hardly adds rows.)
+rollup_deals_daily = sa.Table(
+    "rollup_deals_daily", metadata,
+    sa.Column("day", sa.Date, nullable=False, index=True),
+    sa.Column("rep_id", ID, nullable=False),                   # the deal's owner
+    sa.Column("territory_id", ID),                             # the account's
+    *_closed_sums(),
+)
+
+# Per local month, owner, account territory, channel and account segment: the whole months
+# of a period by those dimensions (the days around them come from the deals), and the deals
+# open at the start of each month.
+rollup_deals_monthly = sa.Table(
+    "rollup_deals_monthly", metadata,
+    sa.Column("month", sa.Date, nullable=False, index=True),   # first day of the local month
+    sa.Column("rep_id", ID, nullable=False),
+    sa.Column("territory_id", ID),                             # the account's
+    sa.Column("channel", sa.String(16)),
+    sa.Column("segment", sa.String(32)),                       # the account's
+    *_closed_sums(),
+    # Deals open at local midnight starting the month's first day.
+    sa.Column("open_rows", SUM), sa.Column("open_count", SUM), sa.Column("open_value", SUM),
+)
+
+# Per local day and rep: activities carry no other dimension than their rep.
+rollup_activities_daily = sa.Table(
+    "rollup_activities_daily", metadata,
+    sa.Column("day", sa.Date, nullable=False, index=True),
+    sa.Column("rep_id", ID, nullable=False),
+    sa.Column("activities_rows", SUM), sa.Column("activities_count", SUM),
+)
+
+rollup_state = sa.Table(
+    "rollup_state", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    # The org_timezone setting the months were cut in: another zone means other months.
+    sa.Column("org_timezone", sa.String(64), nullable=False),
+    sa.Column("refreshed_at", TS, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float),
+    # The last month with an open-deal snapshot: nothing opens or closes later, so any later
+    # month's snapshot is this one.
+    sa.Column("snapshots_until", sa.Date),
+)

@@ -1,6 +1,7 @@
 """Everything one KPI evaluation needs: connection, question, scope, settings, memo."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -13,14 +14,21 @@ from app.kpi.views import View, build_view
 
 
 class Ctx:
-    """Evaluation context. KPIs read other KPIs through `value`, so each is defined once."""
+    """Evaluation context. KPIs read other KPIs through `value`, so each is defined once.
 
-    def __init__(self, conn, query: KpiQuery, scope: Scope, settings: dict, registry):
+    Contexts derived from one another share their results per question: the revenue of the
+    previous period, asked for by growth and by the comparison, is computed once.
+    """
+
+    def __init__(self, conn, query: KpiQuery, scope: Scope, settings: dict, registry,
+                 store: dict | None = None):
         self.conn, self.query, self.scope, self.settings = conn, query, scope, settings
         self.registry = registry
         self.tz = settings["org_timezone"]
         self.lo, self.hi = utc_bounds(query.start, query.end, self.tz)
-        self._memo: dict = {}
+        self._store = {} if store is None else store
+        # A comparison is evaluate()'s business: the same period with or without one is one question.
+        self._memo: dict = self._store.setdefault(("query", replace(query, compare=None)), {})
         self._asking: list[str] = []    # the KPIs being computed, innermost last
 
     # -- time ---------------------------------------------------------------
@@ -51,9 +59,17 @@ class Ctx:
         return self.memo(("kpi", kpi_id), compute)
 
     def memo(self, key, fn):
+        """fn() once per question and key (for every context of this evaluation)."""
         if key not in self._memo:
             self._memo[key] = fn()
         return self._memo[key]
+
+    def shared(self, key, fn):
+        """fn() once per evaluation, whatever the question (e.g. the rollups' state)."""
+        memo = self._store.setdefault(("shared",), {})
+        if key not in memo:
+            memo[key] = fn()
+        return memo[key]
 
     def rows(self, select) -> dict:
         """Run a grouped select of (grp, v1, v2, …) or (v1, …) → {group or None: row tuple}."""
@@ -64,7 +80,7 @@ class Ctx:
 
     def derived(self, other: str, query: KpiQuery) -> "Ctx":
         """A context for another period (comparisons, coverage)."""
-        return Ctx(self.conn, query, self.scope, self.settings, self.registry)
+        return Ctx(self.conn, query, self.scope, self.settings, self.registry, self._store)
 
 
 @lru_cache(maxsize=64)

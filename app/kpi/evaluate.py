@@ -28,10 +28,11 @@ def check_ids(ids, registry=KPIS) -> list[str]:
 def evaluate(conn, ids, query: KpiQuery, scope: Scope, registry=KPIS, settings=None) -> dict:
     ids = check_ids(ids, registry)
     settings = settings or fetch_settings(conn)
-    current = _compute(conn, ids, query, scope, registry, settings)
+    ctx = Ctx(conn, query, scope, settings, registry)
+    current = _compute(ctx, ids)
     previous = None
     if query.compare:
-        previous = _compute(conn, ids, query.shifted(query.compare), scope, registry, settings)
+        previous = _compute(ctx.derived("compare", query.shifted(query.compare)), ids)
     out = {"from": query.start.isoformat(), "to": query.end.isoformat()}
     if query.by is None:
         out["values"] = {i: current[i].get(None, registry[i].empty) for i in ids}
@@ -47,9 +48,8 @@ def evaluate(conn, ids, query: KpiQuery, scope: Scope, registry=KPIS, settings=N
     return out
 
 
-def _compute(conn, ids, query, scope, registry, settings) -> dict:
-    ctx = Ctx(conn, query, scope, settings, registry)
-    return {i: {g: _clean(v, registry[i].unit) for g, v in ctx.value(i).items()} for i in ids}
+def _compute(ctx: Ctx, ids) -> dict:
+    return {i: {g: _clean(v, ctx.registry[i].unit) for g, v in ctx.value(i).items()} for i in ids}
 
 
 def _rows(query: KpiQuery, ids, current, previous, registry) -> list[dict]:

@@ -5,6 +5,9 @@ SQLite and PostgreSQL both have, so no dialect needs a different definition.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Callable
+
 import sqlalchemy as sa
 
 from app.kpi.subjects import GROUP
@@ -28,6 +31,51 @@ def aggregate(ctx, subject: str, time_col: str | None, columns: dict, where=None
         select = view.select(*[fn(view).label(name) for name, fn in columns.items()], where=conds)
         return {g: dict(zip(columns, row)) for g, row in ctx.rows(select).items() if row}
     return ctx.memo(key, run)
+
+
+@dataclass(frozen=True, eq=False)
+class Sums:
+    """Named sums and counts over one subject's rows whose `time_col` falls in the period.
+
+    Only sums and counts, so the answers for the parts of a period add up to the answer for
+    the whole: app/kpi/rollups.py keeps them per month and adds the days at the edges of a
+    period from the fact table. `columns` maps names to fn(view) → SQL SUM or COUNT;
+    `where` is fn(view) → conditions; `prepare` fn(view) adds the joins the columns need.
+    """
+    name: str
+    subject: str
+    time_col: str
+    columns: dict = field(repr=False)
+    where: Callable | None = field(default=None, repr=False)
+    prepare: Callable | None = field(default=None, repr=False)
+    kpi_id: str = ""
+
+    def conditions(self, view) -> list:
+        if self.prepare:
+            self.prepare(view)
+        return list(self.where(view)) if self.where else []
+
+    def aggregates(self, view) -> list:
+        return [fn(view).label(name) for name, fn in self.columns.items()]
+
+
+def fact_sums(ctx, sums: Sums, when=None, rows: str | None = None) -> dict:
+    """`sums` over the fact table itself: {group: {name: value}}. The rows counted are those
+    with `time_col` in the context's period, or those meeting `when`(view) → conditions;
+    `rows` names an extra column counting them."""
+    view = ctx.view(sums.subject, sums.time_col, sums.kpi_id)
+    conds = sums.conditions(view) + (when(view) if when else [ctx.between(view.t.c[sums.time_col])])
+    names = list(sums.columns) + ([rows] if rows else [])
+    counted = [sa.func.count().label(rows)] if rows else []
+    select = view.select(*sums.aggregates(view), *counted, where=conds)
+    return {g: dict(zip(names, row)) for g, row in ctx.rows(select).items() if row}
+
+
+def open_as_of(view, hi) -> list:
+    """Conditions: the view's deal was open at the UTC instant `hi` (a period's exclusive end):
+    created before it and not closed by then (kpis.md)."""
+    t = view.t.c
+    return [t.created_at < hi, sa.or_(t.closed_at.is_(None), t.closed_at >= hi)]
 
 
 def pick(stats: dict, name: str, zero=None) -> dict:

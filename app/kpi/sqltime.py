@@ -114,3 +114,21 @@ def _bucket_sqlite(element, compiler, **kw):
         "year": f"strftime('%Y', {d})",
         "weekday": f"((CAST(strftime('%w', {d}) AS INTEGER) + 6) % 7 + 1)",
     }[element.kind]
+
+
+class MonthStart(FunctionElement):
+    """The first day of a DATE's month, as a DATE (the key of monthly rollups)."""
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(MonthStart, "postgresql")
+def _month_start_pg(element, compiler, **kw):
+    d = compiler.process(list(element.clauses)[0], **kw)
+    return f"CAST(DATE_TRUNC('month', {d}) AS DATE)"
+
+
+@compiles(MonthStart, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    d = compiler.process(list(element.clauses)[0], **kw)
+    return f"date({d}, 'start of month')"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from app.data import schema as s
+from app.data import system_schema as ss
 from app.kpi.query import QueryError
 
 GROUP = "grp"
@@ -110,6 +111,17 @@ def _ticket_dims() -> dict:
             **_account_dims("account_id")}
 
 
+def _deal_rollup_dims(monthly: bool) -> dict:
+    """The deal dimensions a deal rollup keeps, attributed as the deals are: the owner, their
+    team and the account's territory; monthly, also the channel and the account's segment."""
+    owner = _rep("rep_id")
+    dims = {"rep": lambda t, j: t.c.rep_id, "team": lambda t, j: owner(t, j).c.team,
+            **_geo(lambda t, j: t.c.territory_id)}
+    if monthly:
+        dims.update(channel=lambda t, j: t.c.channel, segment=lambda t, j: t.c.segment)
+    return dims
+
+
 SUBJECTS: dict[str, Subject] = {sub.name: sub for sub in (
     Subject("deals", s.opportunities, _deal_dims()),
     Subject("leads", s.leads, _lead_dims()),
@@ -120,6 +132,9 @@ SUBJECTS: dict[str, Subject] = {sub.name: sub for sub in (
     Subject("submissions", s.forecast_submissions, _rep_dims("rep_id")),
     Subject("trainings", s.trainings, _rep_dims("rep_id")),
     Subject("reps", s.reps, _rep_dims("rep_id")),
+    Subject("deals_daily", ss.rollup_deals_daily, _deal_rollup_dims(monthly=False)),
+    Subject("deals_monthly", ss.rollup_deals_monthly, _deal_rollup_dims(monthly=True)),
+    Subject("activities_daily", ss.rollup_activities_daily, _rep_dims("rep_id")),
     Subject("spend", s.marketing_spend, {
         **_geo(lambda t, j: t.c.territory_id), "channel": lambda t, j: t.c.channel}),
 )}

@@ -25,6 +25,20 @@ class View:
     line_grain: bool = False
     line: object | None = None
     product: object | None = None
+    subject: object | None = None
+    joiner: Joiner | None = None
+
+    def dim(self, key: str):
+        """The column of dimension `key` for this view's rows, adding the joins it needs."""
+        column = self.subject.dims[key](self.t, self.joiner)
+        self.frm = self.joiner.frm
+        return column
+
+    def join(self, name: str, table, on_fn, outer: bool = False):
+        """Join `table` (aliased `name`) once, through the same joiner as the dimensions."""
+        alias = self.joiner.join(name, table, on_fn, outer)
+        self.frm = self.joiner.frm
+        return alias
 
     def select(self, *columns, where=()) -> sa.Select:
         cols = ([self.group.label(GROUP)] if self.group is not None else []) + list(columns)
@@ -58,7 +72,7 @@ def build_view(ctx, subject: str, time_col: str | None = None, kpi_id: str = "")
         if key in sub.dims:
             where.append(sub.dims[key](t, joiner).in_(values))
     check_by(subject, q.by, kpi_id or subject)
-    view = View(joiner.frm, where, None, t)
+    view = View(joiner.frm, where, None, t, subject=sub, joiner=joiner)
     if subject == "deals" and _needs_lines(q):
         _to_line_grain(view, joiner, q)
     view.frm = joiner.frm

@@ -10,50 +10,15 @@ from app.data.queries import fetch_reporting_lines
 from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from app.kpi.registry import KPIS, TABLE
-from etl import demo
-from etl.runner import run_import
-from tests.conftest import create_database
+from tests.kpi_helpers import same
 
-TODAY = date(2026, 11, 25)
 YEAR = KpiQuery.build(date(2025, 12, 1), date(2026, 11, 30))
 SCALARS = sorted(k for k, v in KPIS.items() if v.kind != TABLE)
-
-
-@pytest.fixture(scope="module")
-def demo_engines(tmp_path_factory):
-    """The same small demo export loaded into a SQLite and a PostgreSQL database."""
-    from app.data import migrate
-    from app.data.engine import make_engine
-    folder = tmp_path_factory.mktemp("demo")
-    demo.write_csvs(demo.generate(demo.resolve_size("small"), seed=7, today=TODAY), folder)
-    engines, drops = {}, []
-    for backend in ("sqlite", "postgresql"):
-        url, drop = create_database(backend, tmp_path_factory.mktemp(backend))
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        report = run_import(engine, folder, actor="test", today=TODAY)
-        assert report.status == "succeeded", report.rejections[:5]   # the demo passes its own validation
-        engines[backend], drops = engine, drops + [(engine, drop)]
-    yield engines
-    for engine, drop in drops:
-        engine.dispose()
-        drop()
 
 
 def answer(engine, ids, query, scope=Scope.everything()):
     with engine.connect() as conn:
         return evaluate(conn, ids, query, scope)
-
-
-def same(a, b):
-    """Equal up to float rounding (sums run in a different order on each database)."""
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) or isinstance(b, float):
-        return a == pytest.approx(b, rel=1e-9, abs=1e-6)
-    return a == b
 
 
 @pytest.mark.parametrize("by", [None, "region", "month"])

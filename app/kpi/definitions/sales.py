@@ -5,9 +5,10 @@ import sqlalchemy as sa
 
 from app.data import schema as s
 from app.i18n import N_
-from app.kpi.measures import aggregate, count_if, median, pick, sum_if
+from app.kpi.measures import Sums, count_if, median, pick, sum_if
 from app.kpi.registry import (COUNT, DAYS, KPIS, MONEY, NEUTRAL, PERCENT, TABLE, UP, DOWN, Kpi,
                               combine, ratio_of)
+from app.kpi.rollups import rolled_up, sums
 
 _WON = "won"
 
@@ -16,16 +17,8 @@ def _closed(view):
     return [view.t.c.status.in_(["won", "lost"])]
 
 
-def _closed_stats(ctx) -> dict:
-    """Won/lost deals closed in the period: one query shared by several KPIs."""
-    won = lambda v: v.t.c.status == _WON  # noqa: E731
-    return aggregate(ctx, "deals", "closed_at", {
-        "revenue": lambda v: sum_if(won(v), v.revenue),
-        "won": lambda v: _count_deals(v, won(v)),
-        "lost": lambda v: _count_deals(v, v.t.c.status == "lost"),
-        "cycle_days": lambda v: sa.func.avg(sa.case(
-            (won(v), _cycle_days(v)), else_=None)),
-    }, where=_closed)
+def _won(view):
+    return view.t.c.status == _WON
 
 
 def _count_deals(view, condition):
@@ -39,8 +32,65 @@ def _cycle_days(view):
     return DaysBetween(view.t.c.closed_at, view.t.c.created_at)
 
 
+# Won and lost deals closed in the period: one query for several KPIs. The cycle is kept as
+# a sum and a count of the rows it averages (not an AVG), so months and days add up.
+CLOSED = rolled_up(Sums("closed", "deals", "closed_at", {
+    "revenue": lambda v: sum_if(_won(v), v.revenue),
+    "won": lambda v: _count_deals(v, _won(v)),
+    "lost": lambda v: _count_deals(v, v.t.c.status == "lost"),
+    "cycle_sum": lambda v: sum_if(_won(v), _cycle_days(v)),
+    "cycle_n": lambda v: count_if(_won(v)),
+}, where=_closed))
+
+
+def _is_first_won(view):
+    """No earlier won deal of the same account (ties broken by id, so exactly one is first).
+    A correlated NOT EXISTS on the account index: a per-account minimum over all deals
+    joined back is quadratic on SQLite at a million deals. Its own query, so questions
+    about revenue alone do not pay for it."""
+    earlier = s.opportunities.alias("earlier_won")
+    t = view.t.c
+    return [t.status == _WON, ~sa.exists(sa.select(sa.literal(1)).select_from(earlier).where(
+        earlier.c.account_id == t.account_id, earlier.c.status == _WON,
+        sa.or_(earlier.c.closed_at < t.closed_at,
+               sa.and_(earlier.c.closed_at == t.closed_at,
+                       earlier.c.opportunity_id < t.opportunity_id))))]
+
+
+# Revenue of won deals that are their account's first won deal ever.
+FIRST_WON = rolled_up(Sums("first_won", "deals", "closed_at", {"revenue": lambda v: sa.func.sum(v.revenue)},
+                           where=_is_first_won, kpi_id="new_customer_revenue"))
+
+
+def _with_lines(view) -> None:
+    """Margin is measured on lines: at product grain the view's matching lines, else every
+    line of the deal (deals without lines have no cost, so they are left out)."""
+    if not view.line_grain:
+        view.line = view.join("mline", s.opportunity_lines,
+                              lambda ln: ln.c.opportunity_id == view.t.c.opportunity_id)
+        view.product = view.join("mprod", s.products, lambda p: p.c.product_id == view.line.c.product_id)
+
+
+def _line_revenue(view):
+    ln = view.line.c
+    return ln.quantity * ln.unit_price * (1 - sa.func.coalesce(ln.discount, 0))
+
+
+def _line_cost(view):
+    ln = view.line.c
+    return ln.quantity * sa.func.coalesce(ln.unit_cost, view.product.c.unit_cost, 0)
+
+
+# Σ line margin and Σ line revenue over the lines of won deals closed in the period.
+MARGIN = rolled_up(Sums("margin", "deals", "closed_at", {
+    "margin": lambda v: sa.func.sum(_line_revenue(v) - _line_cost(v)),
+    "revenue": lambda v: sa.func.sum(_line_revenue(v)),
+}, where=lambda v: [_won(v), v.line.c.opportunity_id.is_not(None)], prepare=_with_lines,
+    kpi_id="gross_margin_pct"))
+
+
 def _revenue(ctx):
-    return pick(_closed_stats(ctx), "revenue", 0)
+    return pick(sums(ctx, CLOSED), "revenue", 0)
 
 
 def _growth(comparison):
@@ -51,53 +101,23 @@ def _growth(comparison):
     return compute
 
 
+def _sales_cycle(ctx):
+    closed = sums(ctx, CLOSED)
+    return ratio_of(pick(closed, "cycle_sum"), pick(closed, "cycle_n"))
+
+
 def _sales_cycle_median(ctx):
     return median(ctx, "deals", "closed_at", _cycle_days,
                   where=lambda v: [v.t.c.status == _WON], kpi_id="sales_cycle_median_days")
 
 
 def _first_won(ctx):
-    """Revenue of won deals that are their account's first won deal ever."""
-    return pick(aggregate(ctx, "deals", "closed_at", {"v": lambda v: sa.func.sum(v.revenue)},
-                          where=_is_first_won), "v", 0)
-
-
-def _is_first_won(view):
-    """No earlier won deal of the same account (ties broken by id, so exactly one is first).
-    A correlated NOT EXISTS on the account index: a per-account minimum over all deals
-    joined back is quadratic on SQLite at a million deals."""
-    earlier = s.opportunities.alias("earlier_won")
-    t = view.t.c
-    return [t.status == _WON, ~sa.exists(sa.select(sa.literal(1)).select_from(earlier).where(
-        earlier.c.account_id == t.account_id, earlier.c.status == _WON,
-        sa.or_(earlier.c.closed_at < t.closed_at,
-               sa.and_(earlier.c.closed_at == t.closed_at,
-                       earlier.c.opportunity_id < t.opportunity_id))))]
+    return pick(sums(ctx, FIRST_WON), "revenue", 0)
 
 
 def _margin(ctx):
-    """Σ line margin / Σ line revenue over lines of won deals closed in the period."""
-    def where(view):
-        return [view.t.c.status == _WON]
-
-    def stats():
-        view = ctx.view("deals", "closed_at", "gross_margin_pct")
-        ln = s.opportunity_lines.alias("mline")
-        pr = s.products.alias("mprod")
-        revenue = ln.c.quantity * ln.c.unit_price * (1 - sa.func.coalesce(ln.c.discount, 0))
-        cost = ln.c.quantity * sa.func.coalesce(ln.c.unit_cost, pr.c.unit_cost, 0)
-        frm = view.frm.join(ln, ln.c.opportunity_id == view.t.c.opportunity_id) \
-            .join(pr, pr.c.product_id == ln.c.product_id)
-        if view.line_grain:   # already at line grain: measure those lines, not a second join
-            ln, pr, frm = view.line, view.product, view.frm
-            revenue = ln.c.quantity * ln.c.unit_price * (1 - sa.func.coalesce(ln.c.discount, 0))
-            cost = ln.c.quantity * sa.func.coalesce(ln.c.unit_cost, pr.c.unit_cost, 0)
-        view.frm = frm
-        select = view.select(sa.func.sum(revenue - cost), sa.func.sum(revenue),
-                             where=[*where(view), ctx.between(view.t.c.closed_at), ln.c.opportunity_id.is_not(None)])
-        return ctx.rows(select)
-    rows = ctx.memo("margin", stats)
-    return {g: (None if not r or not r[1] else r[0] / r[1]) for g, r in rows.items()}
+    stats = sums(ctx, MARGIN)
+    return ratio_of(pick(stats, "margin"), pick(stats, "revenue"))
 
 
 def _by_channel(ctx):
@@ -114,9 +134,9 @@ for kpi in (
     Kpi("revenue", N_("Revenue"), N_("Sum of won deal amounts closed in the period"),
         MONEY, UP, _revenue, "deals", additive=True),
     Kpi("won_deals", N_("Won deals"), N_("Deals won in the period"), COUNT, UP,
-        lambda ctx: pick(_closed_stats(ctx), "won", 0), "deals", additive=True),
+        lambda ctx: pick(sums(ctx, CLOSED), "won", 0), "deals", additive=True),
     Kpi("lost_deals", N_("Lost deals"), N_("Deals lost in the period"), COUNT, DOWN,
-        lambda ctx: pick(_closed_stats(ctx), "lost", 0), "deals", additive=True),
+        lambda ctx: pick(sums(ctx, CLOSED), "lost", 0), "deals", additive=True),
     Kpi("avg_deal_size", N_("Average deal size"), N_("Revenue / won deals"), MONEY, UP,
         lambda ctx: ratio_of(ctx.value("revenue"), ctx.value("won_deals")), "deals"),
     Kpi("win_rate", N_("Win rate"), N_("Won deals / (won + lost deals) closed in the period"),
@@ -128,7 +148,7 @@ for kpi in (
     Kpi("revenue_growth_yoy", N_("Revenue growth (year on year)"),
         N_("Revenue against the same period a year earlier"), PERCENT, UP, _growth("yoy"), "deals"),
     Kpi("sales_cycle_days", N_("Sales cycle"), N_("Mean days from creation to win, deals won in the period"),
-        DAYS, DOWN, lambda ctx: pick(_closed_stats(ctx), "cycle_days"), "deals"),
+        DAYS, DOWN, _sales_cycle, "deals"),
     Kpi("sales_cycle_median_days", N_("Sales cycle (median)"),
         N_("Median days from creation to win, deals won in the period"), DAYS, DOWN,
         _sales_cycle_median, "deals"),

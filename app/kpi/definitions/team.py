@@ -10,9 +10,10 @@ from dataclasses import replace
 import sqlalchemy as sa
 
 from app.i18n import N_
-from app.kpi.measures import aggregate, count_if, pick
+from app.kpi.measures import Sums, aggregate, count_if, pick
 from app.kpi.query import TIME_DIMENSIONS
 from app.kpi.registry import COUNT, KPIS, MONEY, NUMBER, TABLE, UP, Kpi, ratio_of
+from app.kpi.rollups import rolled_up, sums
 
 LEADERBOARD_KPIS = ("revenue", "won_deals", "win_rate", "avg_deal_size", "quota_attainment",
                     "pipeline_value", "activities")
@@ -30,6 +31,11 @@ def _rank(rows, key):
     """Competition rank (1, 2, 2, 4) by `key` descending; rows without a value are unranked."""
     values = [r[key] for r in rows if r[key] is not None]
     return [None if r[key] is None else 1 + sum(v > r[key] for v in values) for r in rows]
+
+
+# Activities in the period, kept per day and rep in a rollup.
+ACTIVITIES = rolled_up(Sums("activities", "activities", "occurred_at", {"count": lambda v: sa.func.count()},
+                            kpi_id="activities"))
 
 
 def _leaderboard(ctx):
@@ -76,9 +82,7 @@ def _trainings(ctx) -> dict:
 
 for kpi in (
     Kpi("activities", N_("Activities"), N_("Activities of any type in the period"), COUNT, UP,
-        lambda ctx: pick(aggregate(ctx, "activities", "occurred_at", {
-            "activities": lambda v: sa.func.count()}, kpi_id="activities"), "activities", 0),
-        "activities", additive=True),
+        lambda ctx: pick(sums(ctx, ACTIVITIES), "count", 0), "activities", additive=True),
     Kpi("rep_leaderboard", N_("Rep leaderboard"),
         N_("Per rep: revenue, deals, win rate, deal size, attainment, pipeline, activities; "
            "ranked by revenue and by attainment"), MONEY, UP, _leaderboard, "reps", kind=TABLE,
