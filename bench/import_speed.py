@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.data.schema import CRM_TABLES  # noqa: E402
 from bench.common import fresh_database, machine, median, record  # noqa: E402
-from etl import bulk, contract, demo  # noqa: E402
+from bench.phases import Phases  # noqa: E402
+from etl import bulk, contract, demo, pgcopy  # noqa: E402
 from etl.parse import ParseOptions  # noqa: E402
 from etl.read import open_source  # noqa: E402
 from etl.runner import run_import  # noqa: E402
@@ -40,9 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "spd_import"     # names of the databases this script creates (and drops)
 
 
-def baseline_copy(engine, folder: Path, table: str = "opportunities") -> float:
+def baseline_copy(engine, folder: Path, table: str = "opportunities", csv: bool = False) -> float:
     """Rows/s of a bare bulk copy of the typed rows of `table` into its empty table,
-    with foreign keys off: the floor any import of these rows stands on."""
+    with foreign keys off: the floor any import of these rows stands on. `csv` makes
+    PostgreSQL's copy send CSV, as the writer did before it sent binary rows."""
     sources = {s.name: s for s in open_source(folder)}
     known = KnownKeys(lambda ref_table, column: sources[f"{ref_table}.csv"].frame()[column])
     good = validate(contract.spec(table), sources[f"{table}.csv"].frame(), ParseOptions(), known).good
@@ -52,10 +54,23 @@ def baseline_copy(engine, folder: Path, table: str = "opportunities") -> float:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-            start = time.perf_counter()
-            bulk.copy_rows(conn, CRM_TABLES[table], good)
-            seconds = time.perf_counter() - start
+            with _csv_only(csv):
+                start = time.perf_counter()
+                bulk.copy_rows(conn, CRM_TABLES[table], good)
+                seconds = time.perf_counter() - start
     return len(good) / seconds
+
+
+@contextmanager
+def _csv_only(enabled: bool):
+    """While enabled, every chunk is one binary COPY cannot carry, so the writer sends CSV."""
+    rows = pgcopy.rows
+    if enabled:
+        pgcopy.rows = lambda *args: None
+    try:
+        yield
+    finally:
+        pgcopy.rows = rows
 
 
 @contextmanager
@@ -112,22 +127,24 @@ def run_table(size: str, table: str, runs: int, data: str | None = None) -> dict
         alone = _subset(folder, workdir / "alone", [table])
         results = {"size": size, "table": table, "rows": counts[table], "backends": {}}
         for backend in ("SQLite", "PostgreSQL"):
-            rates, baselines = [], []
+            runs_of = defaultdict(list)
             with fresh_database(backend.lower(), workdir, PREFIX) as base:
                 run_import(base, before, actor="bench")
                 template = base.url.render_as_string(hide_password=False)
                 base.dispose()
                 for i in range(runs):
-                    with fresh_database(backend.lower(), workdir, PREFIX, template) as engine:
+                    with fresh_database(backend.lower(), workdir, PREFIX, template) as engine, \
+                            Phases(engine) as phases:
                         report = run_import(engine, alone, actor="bench")
                         file = next(f for f in report.files if f.table == table)
-                        rates.append(file.read / file.seconds)
-                    with fresh_database(backend.lower(), workdir, PREFIX, template) as engine:
-                        baselines.append(baseline_copy(engine, folder, table))
-                    print(f"{backend} run {i + 1}: {table} {rates[-1]:,.0f} rows/s, bare copy "
-                          f"{baselines[-1]:,.0f} rows/s, ratio {rates[-1] / baselines[-1]:.2f}", flush=True)
-            results["backends"][backend] = {"rates": rates, "baselines": baselines,
-                                            "ratios": [r / b for r, b in zip(rates, baselines)]}
+                        runs_of["rate"].append(file.read / file.seconds)
+                        runs_of["phases"].append(phases.breakdown(file.seconds))
+                    for kind in ("bare", "bare_csv") if backend == "PostgreSQL" else ("bare",):
+                        with fresh_database(backend.lower(), workdir, PREFIX, template) as engine:
+                            runs_of[kind].append(baseline_copy(engine, folder, table, csv=kind == "bare_csv"))
+                    print(f"{backend} run {i + 1}: {table} {runs_of['rate'][-1]:,.0f} rows/s, bare copy "
+                          f"{runs_of['bare'][-1]:,.0f} rows/s", flush=True)
+            results["backends"][backend] = dict(runs_of)
         return results
 
 
@@ -173,16 +190,30 @@ def _generated(seconds: float | None) -> str:
 def report_table(r: dict, runs: int) -> str:
     lines = [f"Machine: {machine()}. First load of `{r['table']}.csv` ({r['rows']:,} rows, demo size "
              f"{r['size']}) imported alone into a copy of a database holding every table before it; "
-             f"{runs} run(s) per backend, each next to a bare bulk copy of the same typed rows "
-             "(foreign keys off) into another copy.", "",
-             "| backend | import rows/s, median (runs) | bare copy rows/s, median | import / bare copy, median |",
-             "|---|---:|---:|---:|"]
+             f"{runs} run(s) per backend, each next to bare bulk copies of the same typed rows "
+             "(foreign keys off, indexes in place) into other copies.", "",
+             "| backend | import rows/s: median (runs) | bare copy rows/s | import / bare copy "
+             "| bare copy as CSV rows/s | import / bare CSV copy |",
+             "|---|---:|---:|---:|---:|---:|"]
     for backend, b in r["backends"].items():
-        runs_text = ", ".join(f"{v:,.0f}" for v in b["rates"])
         target = f" (target ≥ {TARGETS[backend]:,})" if r["table"] == "opportunities" else ""
-        lines.append(f"| {backend} | {median(b['rates']):,.0f}{target} ({runs_text}) | "
-                     f"{median(b['baselines']):,.0f} | {median(b['ratios']):.2f} |")
+        csv = [f"{median(b['bare_csv']):,.0f}", f"{median(_ratios(b['rate'], b['bare_csv'])):.2f}"] \
+            if "bare_csv" in b else ["", ""]
+        lines.append(f"| {backend} | {median(b['rate']):,.0f}{target} ("
+                     + ", ".join(f"{v:,.0f}" for v in b["rate"]) + f") | {median(b['bare']):,.0f} | "
+                     f"{median(_ratios(b['rate'], b['bare'])):.2f} | " + " | ".join(csv) + " |")
+    lines += ["", "Where a first load's time goes, median seconds of the runs:", "",
+              "| phase | " + " | ".join(r["backends"]) + " |", "|---|" + "---:|" * len(r["backends"])]
+    phases = list(dict.fromkeys(p for b in r["backends"].values() for run in b["phases"] for p in run))
+    for phase in phases:
+        lines.append(f"| {phase} | " + " | ".join(
+            f"{median([run.get(phase, 0.0) for run in b['phases']]):.2f}" for b in r["backends"].values()) + " |")
     return "\n".join(lines)
+
+
+def _ratios(rates: list[float], baselines: list[float]) -> list[float]:
+    """Each run's rate over the baseline measured next to it."""
+    return [rate / base for rate, base in zip(rates, baselines)]
 
 
 def main() -> None:
