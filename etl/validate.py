@@ -23,6 +23,7 @@ from app.data.schema import CRM_TABLES
 from etl import contract, parse, rules
 from etl.contract import Col, TableSpec
 from etl.keys import KnownKeys
+from etl.problems import Problems, Ranked
 
 __all__ = ["KnownKeys", "Validated", "validate", "validate_blocks", "present_columns"]
 
@@ -62,7 +63,7 @@ def validate_blocks(spec: TableSpec, frame: pd.DataFrame, opts: parse.ParseOptio
     rejected row takes the rows pointing at it along, wherever they are in the file.
     """
     present = present_columns(spec, frame)
-    across = _Problems(frame.index)
+    across = Problems(frame.index)
     shared = _check_across_rows(spec, frame, opts, known, across)
     rows = rows or BLOCK_ROWS
     if _self_referencing(spec):
@@ -89,7 +90,7 @@ def _self_referencing(spec: TableSpec) -> bool:
 
 
 def _check_across_rows(spec: TableSpec, frame: pd.DataFrame, opts, known: KnownKeys,
-                       problems: _Problems) -> dict[str, pd.Series]:
+                       problems: Problems) -> dict[str, pd.Series]:
     """Repeated keys and references over the whole file; returns the typed key and reference columns."""
     names = [c.name for c in spec.columns if c.name in spec.key or c.ref]
     text = _normalise(spec, frame, names)
@@ -101,7 +102,7 @@ def _check_across_rows(spec: TableSpec, frame: pd.DataFrame, opts, known: KnownK
     return shared
 
 
-def _check_rows(spec: TableSpec, frame: pd.DataFrame, opts, problems: _Problems,
+def _check_rows(spec: TableSpec, frame: pd.DataFrame, opts, problems: Problems,
                 shared: dict[str, pd.Series]) -> pd.DataFrame:
     """Each row on its own: values by column, then the table's row rules."""
     text = _normalise(spec, frame, [c for c in spec.column_names if c not in shared])
@@ -143,58 +144,7 @@ def _normalise(spec: TableSpec, frame: pd.DataFrame, names: list[str]) -> pd.Dat
     return pd.DataFrame(out, index=frame.index, columns=names)
 
 
-class _Problems:
-    """Collects (line, column, reason); the first failing column names the rejection.
-
-    Each problem carries a rank (what kind of check found it, and which), so a row's
-    reasons read in the same order whichever check ran first."""
-
-    def __init__(self, index: pd.Index, items: list | None = None):
-        self.index = index
-        self.items: list[tuple[tuple, pd.DataFrame]] = items or []
-
-    def ranked(self, *rank: int) -> _Ranked:
-        return _Ranked(self, rank)
-
-    def add(self, mask, column: str, reason, rank: tuple = ()) -> None:
-        """`reason` is a text, or a function of `mask` giving one text per failing row:
-        reasons quoting values are built only for rows that fail, never for a million good ones."""
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        if callable(reason):
-            reason = np.asarray(reason(mask), dtype=object)
-        self.items.append((rank, pd.DataFrame({"column": column, "reason": reason},
-                                              index=self.index[mask])))
-
-    def within(self, lines: pd.Index) -> _Problems:
-        """A collector for a block of lines, holding the problems already found there."""
-        items = [(rank, found[found.index.isin(lines)]) for rank, found in self.items]
-        return _Problems(lines, [(rank, found) for rank, found in items if len(found)])
-
-    def frame(self) -> pd.DataFrame:
-        if not self.items:
-            return pd.DataFrame({"column": pd.Series(dtype=str), "reason": pd.Series(dtype=str)},
-                                index=pd.Index([], name="line"))
-        found = pd.concat([f for _, f in sorted(self.items, key=lambda item: item[0])])
-        grouped = found.groupby(level=0, sort=True)
-        out = pd.DataFrame({"column": grouped["column"].first(),
-                            "reason": grouped["reason"].agg("; ".join)})
-        out.index.name = "line"
-        return out
-
-
-@dataclass
-class _Ranked:
-    """A `_Problems` as one check sees it: everything it adds carries the check's rank."""
-    problems: _Problems
-    rank: tuple
-
-    def add(self, mask, column: str, reason) -> None:
-        self.problems.add(mask, column, reason, self.rank)
-
-
-def _check_column(spec: TableSpec, col: Col, text: pd.Series, opts, problems: _Ranked):
+def _check_column(spec: TableSpec, col: Col, text: pd.Series, opts, problems: Ranked):
     empty = text == ""
     if col.required:
         problems.add(empty, col.name, f"{col.name} is required")
@@ -209,7 +159,7 @@ def _check_column(spec: TableSpec, col: Col, text: pd.Series, opts, problems: _R
     return values
 
 
-def _check_text(spec: TableSpec, col: Col, text: pd.Series, problems: _Ranked) -> pd.Series:
+def _check_text(spec: TableSpec, col: Col, text: pd.Series, problems: Ranked) -> pd.Series:
     """Text stays text (missing = NaN); an allowed value is stored as the contract spells it."""
     values = text.where(text != "")
     if col.allowed:
@@ -235,7 +185,7 @@ def _quoted(text: pd.Series, prefix: str):
     return lambda mask: prefix + "'" + text[mask].astype(str).str.slice(0, 40) + "'"
 
 
-def _check_duplicates(spec: TableSpec, typed: pd.DataFrame, problems: _Ranked) -> None:
+def _check_duplicates(spec: TableSpec, typed: pd.DataFrame, problems: Ranked) -> None:
     if not spec.key or _all_distinct(typed[spec.key[0]]):
         return
     keys = typed[list(spec.key)].astype(str)
@@ -255,7 +205,7 @@ def _all_distinct(values: pd.Series) -> bool:
     return array.null_count == 0 and pc.count_distinct(array).as_py() == len(array)
 
 
-def _check_references(spec: TableSpec, typed: pd.DataFrame, known: KnownKeys, problems: _Ranked) -> None:
+def _check_references(spec: TableSpec, typed: pd.DataFrame, known: KnownKeys, problems: Ranked) -> None:
     refs = [c for c in spec.columns if c.ref]
     for col in refs:
         known.get(col.ref)
