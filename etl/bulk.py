@@ -67,8 +67,8 @@ def bulk_mode(conn: Connection, table: sa.Table, rows: int):
 def copy_rows(conn: Connection, table: sa.Table, frames, progress=None) -> None:
     """Write typed frames into `table`: one frame, or an iterable of blocks of rows.
 
-    On PostgreSQL the blocks stream into a single COPY whose bytes a separate thread
-    sends, so the next block is produced (validated) while the server stores this one.
+    On PostgreSQL the blocks stream into COPY, whose bytes a separate thread sends, so
+    the next block is produced (validated) while the server stores this one.
     """
     blocks = iter([frames] if isinstance(frames, pd.DataFrame) else frames)
     first = next((b for b in blocks if len(b)), None)

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 
 from app.data.settings import bump_data_version, fetch_data_version, fetch_settings
 from etl import contract, load, runlog
+from etl.keys import REFERENCED
 from etl.parse import ParseOptions
 from etl.plan import ImportPlan, plan_import
 from etl.progress import progress_bar
-from etl.keys import REFERENCED
 from etl.read import UnusableInput
 from etl.validate import KnownKeys, present_columns, validate_blocks
 
