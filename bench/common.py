@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import statistics
 import time
 import uuid
@@ -26,17 +27,24 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 
 
 @contextmanager
-def fresh_database(backend: str, workdir: Path):
-    """A new, migrated database (SQLite file or PostgreSQL database), dropped afterwards."""
+def fresh_database(backend: str, workdir: Path, prefix: str = "spd_bench", template: str | None = None):
+    """A new, migrated database (SQLite file or PostgreSQL database), dropped afterwards.
+
+    With `template` (the URL of an earlier fresh database, no longer connected to) the
+    new database is a copy of it, data included.
+    """
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     if backend == "sqlite":
-        path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
+        path = workdir / f"{name}.db"
+        if template:
+            shutil.copyfile(sa.engine.make_url(template).database, path)
         url = f"sqlite:///{path}"
         drop = lambda: [p.unlink(missing_ok=True) for p in workdir.glob(path.name + "*")]  # noqa: E731
     else:
         admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        name = f"spd_bench_{uuid.uuid4().hex[:8]}"
+        copy = f' TEMPLATE "{sa.engine.make_url(template).database}"' if template else ""
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
         url = admin.url.set(database=name).render_as_string(hide_password=False)
 
         def drop():
@@ -44,7 +52,8 @@ def fresh_database(backend: str, workdir: Path):
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.dispose()
     engine = make_engine(url)
-    migrate.upgrade(engine)
+    if not template:
+        migrate.upgrade(engine)
     try:
         yield engine
     finally:

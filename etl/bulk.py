@@ -1,4 +1,4 @@
-"""Fast bulk writes of a typed frame: COPY on PostgreSQL, executemany on SQLite.
+"""Fast bulk writes of typed rows: COPY on PostgreSQL, executemany on SQLite.
 
 The ORM and per-row statements cost 10–50× more at a million rows, so the one
 hot path of the import speaks to the driver directly, inside the caller's transaction.
@@ -6,12 +6,18 @@ hot path of the import speaks to the driver directly, inside the caller's transa
 from __future__ import annotations
 
 import io
+import itertools
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import sqlalchemy as sa
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy.engine import Connection
+
+from etl import pgcopy
 
 CHUNK = 50_000
 
@@ -58,14 +64,27 @@ def bulk_mode(conn: Connection, table: sa.Table, rows: int):
         conn.execute(sa.schema.AddConstraint(fk))
 
 
-def copy_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, progress=None) -> None:
-    columns = [c for c in frame.columns if c in table.c]
-    writer = _copy_postgres if conn.dialect.name == "postgresql" else _executemany
-    for start in range(0, len(frame), CHUNK):
-        chunk = frame.iloc[start:start + CHUNK]
-        writer(conn, table, columns, chunk)
-        if progress is not None:
-            progress.update(len(chunk))
+def copy_rows(conn: Connection, table: sa.Table, frames, progress=None) -> None:
+    """Write typed frames into `table`: one frame, or an iterable of blocks of rows.
+
+    On PostgreSQL the blocks stream into COPY, whose bytes a separate thread sends, so
+    the next block is produced (validated) while the server stores this one.
+    """
+    blocks = iter([frames] if isinstance(frames, pd.DataFrame) else frames)
+    first = next((b for b in blocks if len(b)), None)
+    if first is None:
+        return
+    blocks = itertools.chain([first], blocks)
+    columns = [c for c in first.columns if c in table.c]
+    if conn.dialect.name == "postgresql":
+        _copy_postgres(conn, table, columns, blocks, progress)
+        return
+    for block in blocks:
+        for start in range(0, len(block), CHUNK):
+            chunk = block.iloc[start:start + CHUNK]
+            _executemany(conn, table, columns, chunk)
+            if progress is not None:
+                progress.update(len(chunk))
 
 
 def _executemany(conn: Connection, table: sa.Table, columns: list[str], chunk: pd.DataFrame) -> None:
@@ -91,11 +110,43 @@ def _sqlite_values(series: pd.Series, sqltype) -> list:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def _copy_postgres(conn: Connection, table: sa.Table, columns: list[str], chunk: pd.DataFrame) -> None:
-    """COPY … FROM STDIN in CSV, written by Arrow's C++ CSV writer (10× pandas' to_csv)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def _copy_postgres(conn: Connection, table: sa.Table, columns: list[str], blocks, progress) -> None:
+    """COPY … FROM STDIN of every block: in PostgreSQL's binary format, which spares the
+    server parsing text, or as CSV for a chunk binary cannot carry exactly (see etl.pgcopy).
 
+    psycopg's queued writer sends the bytes from a thread of its own (the driver releases
+    the GIL while it waits on the socket), so `write` returns at once and the caller goes
+    on to its next block; an error on either side ends the COPY and so the transaction."""
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    cursor = conn.connection.dbapi_connection.cursor()
+    encoded = _encoded(table, columns, blocks, progress)
+    item = next(encoded, None)
+    while item is not None:
+        binary = item[0]
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT {"binary" if binary else "csv"})',
+                         writer=QueuedLibpqWriter(cursor)) as copy:
+            if binary:
+                copy.write(pgcopy.HEADER)
+            while item is not None and item[0] == binary:   # a change of format starts a new COPY
+                copy.write(item[1])
+                item = next(encoded, None)
+            if binary:
+                copy.write(pgcopy.TRAILER)
+
+
+def _encoded(table: sa.Table, columns: list[str], blocks, progress):
+    """(binary?, bytes) per chunk of rows, produced as the COPY asks for them."""
+    for block in blocks:
+        for start in range(0, len(block), CHUNK):
+            chunk = block.iloc[start:start + CHUNK]
+            data = pgcopy.rows(table, columns, chunk)
+            yield (True, memoryview(data)) if data is not None else (False, _csv(table, columns, chunk))
+            if progress is not None:
+                progress.update(len(chunk))
+
+
+def _csv(table: sa.Table, columns: list[str], chunk: pd.DataFrame) -> bytes:
+    """Rows as COPY's CSV, written by Arrow's C++ writer (10× pandas' to_csv)."""
     arrays = []
     for c in columns:
         sqltype, series = table.c[c].type, chunk[c]
@@ -107,7 +158,4 @@ def _copy_postgres(conn: Connection, table: sa.Table, columns: list[str], chunk:
     # Unquoted empty fields are NULL in COPY's CSV format; validated text is never "".
     pacsv.write_csv(pa.table(arrays, names=columns), buffer,
                     pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    cursor = conn.connection.dbapi_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT csv)') as copy:
-        copy.write(buffer.getvalue())
+    return buffer.getvalue()

@@ -2,6 +2,11 @@
 
 Each parser takes a Series of stripped text (missing = "") and returns
 (values, bad) where `bad` marks non-empty entries that could not be parsed.
+
+Values in the plain shapes nearly every export uses (`1234.5`, `2025-03-04`,
+`2025-03-04T10:15:00Z`) are parsed by Arrow in C++, about ten times faster than
+pandas; every other value takes the general path, which defines what is accepted.
+The plain shapes are ones both paths read alike (tests/unit/test_parse.py compares them).
 """
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
@@ -18,6 +25,8 @@ _ZONE = r"(?:Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _LOCAL = (r"^(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})"
           r"(?:[ ,T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?$")
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?$"
+_ZONED_ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,20 @@ class ParseOptions:
 
 
 def parse_decimal(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
+    values = pd.Series(np.nan, index=text.index)
+    rest = (text != "").to_numpy().copy()
+    if opts.decimal == "." and not opts.thousands:
+        fast = _arrow_parse(text, _PLAIN_NUMBER, pa.float64())
+        if fast is not None:
+            values = pd.Series(fast[0].to_numpy(zero_copy_only=False), index=text.index)
+            rest &= ~fast[1]
+    if rest.any():
+        values[rest] = _general_decimal(text[rest], opts).to_numpy()
+    bad = (text != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
+    return values.where(~bad), bad
+
+
+def _general_decimal(text: pd.Series, opts: ParseOptions) -> pd.Series:
     cleaned = text
     if opts.thousands or opts.decimal != ".":
         # Spreadsheets use no-break spaces as thousands separators.
@@ -37,9 +60,7 @@ def parse_decimal(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Se
             cleaned = cleaned.str.replace(sep, "", regex=False)
         if opts.decimal != ".":
             cleaned = cleaned.str.replace(opts.decimal, ".", regex=False)
-    values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype("float64")
-    bad = (text != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
-    return values.where(~bad), bad
+    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype("float64")
 
 
 def parse_int(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
@@ -60,6 +81,19 @@ def parse_bool(text: pd.Series, _opts: ParseOptions) -> tuple[pd.Series, pd.Seri
 
 def parse_date(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
     """Dates → datetime64 at midnight. Also accepts a timestamp's date part from ISO values."""
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    rest = (text != "").to_numpy().copy()
+    fast = _arrow_parse(text, _ISO_DATE, pa.date32())
+    if fast is not None:
+        values = _datetimes(fast[0], text.index)
+        rest &= ~fast[1]
+    if rest.any():
+        values[rest] = _general_date(text[rest], opts).to_numpy()
+    values = _in_range(values)
+    return values, (text != "") & values.isna()
+
+
+def _general_date(text: pd.Series, opts: ParseOptions) -> pd.Series:
     iso = text.str.slice(0, 10).where(text.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)"), "")
     values = pd.to_datetime(iso.where(iso != "", None), format="%Y-%m-%d", errors="coerce")
     if opts.date_order:
@@ -67,12 +101,25 @@ def parse_date(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Serie
         values = values.fillna(pd.to_datetime(local.where(local != "", None), errors="coerce",
                                               format="ISO8601"))
         values = values.dt.normalize()
-    values = _in_range(values)
-    return values, (text != "") & values.isna()
+    return values.astype("datetime64[us]")
 
 
 def parse_timestamp(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
     """Timestamps → naive UTC datetime64. Values without an offset are in `opts.timezone`."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    rest = (text != "").to_numpy().copy()
+    # An ISO value with its offset means the same whatever the preset's zone or date order.
+    fast = _arrow_parse(text, _ZONED_ISO, pa.timestamp("us", "UTC"))
+    if fast is not None:
+        result = _datetimes(fast[0], text.index)
+        rest &= ~fast[1]
+    if rest.any():
+        result[rest] = _general_timestamp(text[rest], opts).to_numpy()
+    result = _in_range(result)
+    return result, (text != "") & result.isna()
+
+
+def _general_timestamp(text: pd.Series, opts: ParseOptions) -> pd.Series:
     source = text
     if opts.date_order:
         local = _local_to_iso(text, opts.date_order)
@@ -89,8 +136,25 @@ def parse_timestamp(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.
             parsed = parsed.dt.tz_localize(opts.timezone, ambiguous="NaT", nonexistent="NaT")
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         result[naive] = parsed.astype("datetime64[us]")
-    result = _in_range(result)
-    return result, (text != "") & result.isna()
+    return result
+
+
+def _arrow_parse(text: pd.Series, pattern: str, arrow_type) -> tuple[pa.Array, np.ndarray] | None:
+    """Arrow's parse of the values matching `pattern` (others null), and the mask of those
+    values; None when Arrow refuses one of them (30 February), leaving all to the general path."""
+    array = pa.array(text, from_pandas=True)
+    plain = pc.match_substring_regex(array, pattern)
+    try:
+        parsed = pc.cast(pc.if_else(plain, array, pa.scalar(None, array.type)), arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return parsed, plain.to_numpy(zero_copy_only=False)
+
+
+def _datetimes(parsed: pa.Array, index: pd.Index) -> pd.Series:
+    """Arrow dates or UTC timestamps → naive datetime64[us] (UTC), NaT for nulls."""
+    naive = parsed.cast(pa.timestamp("us"))
+    return pd.Series(naive.to_numpy(zero_copy_only=False), index=index, dtype="datetime64[us]")
 
 
 def _in_range(values: pd.Series) -> pd.Series:

@@ -58,6 +58,10 @@ class ProgressTracker:
         """Rows written (the bulk loader calls this after each chunk)."""
         self._set(file_rows_written=self.state.file_rows_written + n, rows_written=self.state.rows_written + n)
 
+    def skip(self, n: int) -> None:
+        """Rows of the file done without being written (rejected by the checks)."""
+        self._set(file_rows_written=self.state.file_rows_written + n)
+
     def end_file(self) -> None:
         self._set(files_done=self.state.files_done + 1, file_rows_written=self.state.file_rows)
 
@@ -76,6 +80,11 @@ class _Both:
     def update(self, n: int) -> None:
         for target in self.targets:
             target.update(n)
+
+    def skip(self, n: int) -> None:
+        """Rows done but not written: a terminal bar advances, the written count does not."""
+        for target in self.targets:
+            getattr(target, "skip", target.update)(n)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ user sees in their editor.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -82,7 +83,13 @@ def _csv_source(name: str, data: bytes, encoding: str, delimiter: str | None) ->
     delim = delimiter or sniff_delimiter(name, text)
     header = next(csv.reader([first_line(text)], delimiter=delim), [])
     digest = hashlib.sha256(data).hexdigest()
-    return SourceFile(name, digest, lambda: parse_csv(name, text, delim), [h.strip() for h in header])
+    # Kept as UTF-8 bytes, the form Arrow's reader takes: a UTF-8 file as it came (decoding
+    # it proved it valid), another encoding converted once here.
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    else:
+        utf8 = text.encode()
+    return SourceFile(name, digest, lambda: parse_csv(name, utf8, delim), [h.strip() for h in header])
 
 
 def decode(name: str, data: bytes, encoding: str) -> str:
@@ -124,33 +131,36 @@ def sniff_delimiter(name: str, text: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_csv(name: str, text: str, delimiter: str) -> pd.DataFrame:
-    """Parse CSV text into a str frame indexed by source line number.
+def parse_csv(name: str, text: str | bytes, delimiter: str) -> pd.DataFrame:
+    """Parse CSV text (str, or UTF-8 bytes) into a str frame indexed by source line number.
 
     Arrow's multi-threaded reader takes files whose records each sit on one
     line (then line numbers are exact); anything irregular — blank lines,
     quoted line breaks, rows of the wrong width — goes to the csv module,
     which tracks physical lines and reports wrong-width rows.
     """
-    if "\n\n" not in text and "\n\r\n" not in text:
-        frame = _parse_with_arrow(text, delimiter)
+    data = text.encode() if isinstance(text, str) else text
+    if b"\n\n" not in data and b"\n\r\n" not in data:
+        frame = _parse_with_arrow(data, delimiter)
         if frame is not None:
             return frame
-    return _parse_with_csv_module(name, text, delimiter)
+    return _parse_with_csv_module(name, data.decode(), delimiter)
 
 
-def _parse_with_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
+def _parse_with_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
     """None when the file is not regular enough for exact line numbers."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    header = next(csv.reader([first_line(text)], delimiter=delimiter), [])
+    end = data.find(b"\n")
+    header = next(csv.reader([first_line(data[:end if end >= 0 else len(data)].decode())],
+                             delimiter=delimiter), [])
     if len(set(header)) != len(header):
         return None
     irregular = []
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode()),
+            pa.py_buffer(data),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False,
                                              invalid_row_handler=lambda row: irregular.append(row) or "skip"),
             convert_options=pacsv.ConvertOptions(
@@ -158,7 +168,7 @@ def _parse_with_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    body_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    body_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if irregular or table.num_rows + 1 != body_lines:
         return None
     frame = table.to_pandas()

@@ -7,6 +7,7 @@ finished last, so a failed run is visible in the history too.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
@@ -19,11 +20,12 @@ from app.data.engine import writing
 from app.data.rollups import invalidate_rollups, stale_rollups
 from app.data.settings import bump_data_version, fetch_data_version, fetch_settings
 from etl import contract, load, runlog
+from etl.keys import REFERENCED
 from etl.parse import ParseOptions
 from etl.plan import ImportPlan, plan_import
 from etl.progress import ImportCancelled, ImportProgress, ProgressTracker, progress_bar
 from etl.read import UnusableInput
-from etl.validate import KnownKeys, validate
+from etl.validate import KnownKeys, present_columns, validate_blocks
 
 
 @dataclass
@@ -152,22 +154,30 @@ def _load_file(conn, source, table, options, known, report, day, show_progress, 
     spec = contract.spec(table)
     began = time.monotonic()
     tracker.start_file(table, source.name)
-    frame, raw = source.frames()
+    own = f"{table}.{spec.key[0]}" if spec.key else None
+    with ThreadPoolExecutor(1) as pool:
+        # Arrow parses the file in C++ threads while the database gathers the keys this
+        # file's references need (and this table's, before the file adds rows): read up
+        # front, for once the load starts the connection is busy.
+        reading = pool.submit(source.frames)
+        for target in {c.ref for c in spec.columns if c.ref} | ({own} & REFERENCED):
+            known.get(target)
+        frame, raw = reading.result()
     file = FileReport(table, source.name, source.sha256, read=len(frame) + len(source.ragged(raw)))
-    if spec.key:
-        # Read the stored keys now, before this file adds rows, not after (when every
-        # row just written would be fetched back only to be added again).
-        known.get(f"{table}.{spec.key[0]}")
-    checked = validate(spec, frame, options, known)
-    rejected = pd.concat([checked.rejected, source.ragged(raw)]).sort_index()
-    file.rejected = len(rejected)
-    tracker.file_checked(file.read, len(checked.good))
+    # Blocks are checked while earlier ones load, so progress counts every row of the file
+    # (a rejected row is done when it has been checked, an accepted one when written).
+    tracker.file_checked(file.read, len(frame))
     if conn.in_transaction() and not report.dry_run:
         conn.rollback()   # reference lookups autobegan a read transaction; end it
-    with progress_bar(len(checked.good), f"{table:<22}", show_progress, tracker) as bar:
+    with progress_bar(len(frame), f"{table:<22}", show_progress, tracker) as bar:
+        checked = _Checked(validate_blocks(spec, frame, options, known), bar)
         tx = conn.begin_nested() if report.dry_run else conn.begin()
         try:
-            _with(file, load.load_table(conn, spec, checked.good, bar, checked.present))
+            counts = load.load_table(conn, spec, checked.good(), bar, present_columns(spec, frame),
+                                     rows=len(frame))
+            rejected = pd.concat([*checked.rejected, source.ragged(raw)]).sort_index()
+            file.rejected = len(rejected)
+            _with(file, counts)
             if not report.dry_run:
                 runlog.record_rejections(conn, report.run_id, table, source.name, rejected, raw)
                 runlog.record_file(conn, report.run_id, file)
@@ -179,12 +189,30 @@ def _load_file(conn, source, table, options, known, report, day, show_progress, 
             tx.rollback()
             raise
         tx.commit()   # a dry run's savepoint: kept until _load_all rolls the whole run back
-    if spec.key:
-        known.add(f"{table}.{spec.key[0]}", checked.good[spec.key[0]])
+    if own in REFERENCED:
+        for block in checked.accepted:
+            known.add(own, block[spec.key[0]])
     file.seconds = time.monotonic() - began
     report.files.append(file)
     _remember(report, source.name, rejected)
     tracker.end_file()
+
+
+class _Checked:
+    """Validated blocks on their way to the loader; keeps their rejections and accepted rows'
+    keys. Blocks are checked as the loader asks for them, so checking overlaps writing."""
+
+    def __init__(self, blocks, bar):
+        self.blocks, self.bar = blocks, bar
+        self.rejected: list[pd.DataFrame] = []
+        self.accepted: list[pd.DataFrame] = []
+
+    def good(self):
+        for block in self.blocks:
+            self.rejected.append(block.rejected)
+            self.accepted.append(block.good)
+            self.bar.skip(len(block.rejected))
+            yield block.good
 
 
 def _with(file: FileReport, counts: load.Counts) -> FileReport:
