@@ -10,7 +10,6 @@ Without /usr/bin/chromium the tests are skipped locally and fail under CI=true
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.services import free_port, stop
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,12 +41,6 @@ def _need_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"Chromium is required in CI: {message}")
     pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _load_demo(url: str, folder: Path, today: date) -> None:
@@ -96,7 +91,7 @@ def live_server(tmp_path_factory):
     today = datetime.now(ZoneInfo("UTC")).date()
     _load_demo(database_url, csv_dir, today)
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(var_dir), "APP_ENV": "embedded",
            "PYTHONUNBUFFERED": "1"}
     env.pop("REDIS_URL", None)
@@ -121,12 +116,7 @@ def live_server(tmp_path_factory):
             time.sleep(0.2)
         yield LiveServer(url, database_url, today, base / "server.log")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 

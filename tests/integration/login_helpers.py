@@ -2,9 +2,7 @@
 fixture's database, a clock the tests move, Redis under a throwaway key prefix, audit counts."""
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,9 +11,9 @@ import sqlalchemy as sa
 from app import create_app
 from app.config import Config
 from app.data.system_schema import audit_log
+from tests.services import REDIS_URL, throwaway_prefix  # noqa: F401  (REDIS_URL: for the tests)
 
 SECRET = "web-test-secret-key-0123456789"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def make_app(database_url: str, **settings):
@@ -57,19 +55,8 @@ def clock(monkeypatch):
 @pytest.fixture
 def redis_prefix():
     """A unique key prefix on the test Redis; its keys are deleted afterwards."""
-    import redis
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI and unreachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable (set TEST_REDIS_URL)")
-    prefix = f"spd-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
+    with throwaway_prefix() as prefix:
+        yield prefix
 
 
 def events(engine, event: str, actor: str | None = None) -> list[dict]:

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from app.data.settings import fetch_data_version
 from layouts.pages import admin_imports as page
 from tests.dash_client import callback_body, find_key
 from tests.integration.admin_helpers import EXPORT, Browser, counts, data_url, events, make_server, runs
+from tests.services import redis_client, stop
 
 LOADED = {"territories": 2, "reps": 2, "accounts": 2, "opportunities": 2, "quotas": 3}
 NOTHING = {"territories": 0, "reps": 0, "accounts": 0, "opportunities": 0, "quotas": 0}
@@ -256,21 +256,11 @@ def test_cancel_stops_the_import_and_keeps_the_files_already_loaded(server, var,
     assert seen[0].files_total == 5 and seen[-1].files_done == 1
 
 
-def redis_or_skip(url: str) -> None:
-    import redis
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI and unreachable at {url}")
-        pytest.skip("Redis not reachable")
-
-
 @pytest.fixture
 def celery_worker(db_url, var):
     """A real worker (`celery -A app.worker worker`) on its own queue and Redis database."""
     redis_url = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/13")
-    redis_or_skip(redis_url)
+    redis_client(redis_url).close()
     queue = f"spd-test-{uuid.uuid4().hex[:10]}"
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "JOB_QUEUE": queue,
            "VAR_DIR": str(var), "SECRET_KEY": "admin-test-secret-key-0123456789"}
@@ -281,12 +271,7 @@ def celery_worker(db_url, var):
     try:
         yield {"redis_url": redis_url, "job_queue": queue, "log": var.parent / "worker.log"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=20)
         log.close()
 
 

@@ -1,6 +1,4 @@
 """The Redis cache: shared between app instances (workers), keyed by scope and data version."""
-import os
-import uuid
 from datetime import date
 
 import pytest
@@ -12,25 +10,15 @@ from app.kpi import cache as cache_module
 from app.kpi.cache import RedisCache, evaluate_cached
 from app.kpi.query import KpiQuery, Scope
 from tests.builders import Builder
+from tests.services import REDIS_URL, throwaway_prefix
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 Q1 = KpiQuery.build(date(2025, 1, 1), date(2025, 3, 31))
 
 
 @pytest.fixture
 def redis_cache():
-    import redis
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI and unreachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable (set TEST_REDIS_URL)")
-    prefix = f"spd-test-{uuid.uuid4().hex[:8]}:"
-    yield lambda: RedisCache(REDIS_URL, prefix=prefix)     # one instance per "worker"
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
+    with throwaway_prefix() as prefix:
+        yield lambda: RedisCache(REDIS_URL, prefix=prefix)     # one instance per "worker"
 
 
 def test_two_workers_share_answers_but_not_across_scopes_or_versions(engine, redis_cache, monkeypatch):

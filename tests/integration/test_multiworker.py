@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from app.data.engine import make_engine
 from tests.builders import Builder
 from tests.conftest import create_database
 from tests.integration.login_helpers import REDIS_URL, events
+from tests.services import free_port, stop, throwaway_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD, WRONG = "multi worker password 1", "not the password 1"
@@ -49,12 +49,6 @@ def procfile_web_command(port: int, log: Path) -> list[str]:
     assert f"127.0.0.1:{port}" in args and args[args.index("--workers") + 1] == "2", line
     return [sys.executable, "-m", "gunicorn", *args[1:], "--no-control-socket",
             "--access-logfile", str(log), "--access-logformat", "%(p)s %({x-probe}i)s %(s)s"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Served:
@@ -102,14 +96,11 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("multiworker")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI and unreachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable (set TEST_REDIS_URL)")
-    prefix = f"spd-test-{uuid.uuid4().hex[:8]}:"
+    with throwaway_prefix() as prefix:
+        yield from _serve(tmp, prefix)
+
+
+def _serve(tmp, prefix: str):
     url, drop = create_database("postgresql", tmp)
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -120,7 +111,7 @@ def served(tmp_path_factory):
         b.deal("O2", "A2", "R2", "won", 300, "2025-01-01 00:00", closed_at="2025-02-10 00:00")
         for name in ("ceo", "locked"):
             users.create_user(conn, name, "executive", PASSWORD, actor="test")
-    port, log = _free_port(), tmp / "access.log"
+    port, log = free_port(), tmp / "access.log"
     log.touch()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix,
            "APP_ENV": "production", "SECRET_KEY": "multi-worker-secret-" + uuid.uuid4().hex,
@@ -138,15 +129,8 @@ def served(tmp_path_factory):
             time.sleep(0.2)
         yield server
     finally:
-        master.terminate()
-        try:
-            master.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            master.kill()
-            master.wait()
+        stop(master, timeout=20)
         output.close()
-        for key in client.scan_iter(prefix + "*"):
-            client.delete(key)
         engine.dispose()
         drop()
 
