@@ -68,11 +68,8 @@ def cache_key(ids, query: KpiQuery, scope: Scope, version: int) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached(conn, cache, name: str, scope: Scope, compute):
-    """`compute()` (JSON-able), cached under `name` for this scope and data version: for
-    reference data a page asks for on every view (the filter bar's values)."""
-    raw = json.dumps([name, scope.key, sorted(scope.rep_ids or []), fetch_data_version(conn)])
-    key = "ref:" + hashlib.sha256(raw.encode()).hexdigest()
+def _through(cache, key: str, compute):
+    """The JSON stored under `key`, else compute() stored there (no cache: just compute)."""
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
         return json.loads(hit)
@@ -82,12 +79,13 @@ def cached(conn, cache, name: str, scope: Scope, compute):
     return result
 
 
+def cached(conn, cache, name: str, scope: Scope, compute):
+    """`compute()` (JSON-able), cached under `name` for this scope and data version: for
+    reference data a page asks for on every view (the filter bar's values)."""
+    raw = json.dumps([name, scope.key, sorted(scope.rep_ids or []), fetch_data_version(conn)])
+    return _through(cache, "ref:" + hashlib.sha256(raw.encode()).hexdigest(), compute)
+
+
 def evaluate_cached(conn, cache, ids, query: KpiQuery, scope: Scope) -> dict:
     key = cache_key(ids, query, scope, fetch_data_version(conn))
-    hit = cache.get(key) if cache is not None else None
-    if hit is not None:
-        return json.loads(hit)
-    result = evaluate(conn, ids, query, scope)
-    if cache is not None:
-        cache.set(key, json.dumps(result))
-    return result
+    return _through(cache, key, lambda: evaluate(conn, ids, query, scope))
