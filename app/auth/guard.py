@@ -13,6 +13,9 @@ from flask_login import current_user
 PUBLIC_PATHS = {"/login", "/healthz"}
 PUBLIC_PREFIXES = ("/static/",)
 JSON_PREFIXES = ("/_dash-", "/api/")
+# Dash's vendor bundles (React, Plotly …): code, not data, and named by version, so the
+# browser may keep them (Dash gives fingerprinted files a year) rather than fetch 6 MB per page.
+VENDOR_PREFIX = "/_dash-component-suites/"
 
 
 def is_public(path: str) -> bool:
@@ -32,7 +35,9 @@ def require_login():
 
 def no_store(response):
     """Data responses must not sit in shared or browser caches."""
-    if request.path.startswith(JSON_PREFIXES):
+    if request.path.startswith(VENDOR_PREFIX):
+        response.cache_control.private = True       # served after login: no shared caches
+    elif request.path.startswith(JSON_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -115,3 +115,25 @@ def test_behind_a_proxy_the_forwarded_host_and_address_count(web, apps, clock):
     assert attempt("198.51.100.1", PASSWORD).status_code == 429      # that client's address is full
     assert attempt("198.51.100.2", PASSWORD).status_code == 302      # another client behind the proxy
     assert events(web.engine, "rate_limited", LOGINS["rep"])[-1]["ip"] == "198.51.100.1"
+
+
+def test_vendor_bundles_are_kept_by_the_browser_and_data_is_not(web):
+    """Without this the browser fetched React, Dash and Plotly (6 MB) on every page load."""
+    client = web.client("executive")
+    page = client.get("/").get_data(as_text=True)
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+\.v[0-9_]+m[0-9]+[^"]*\.js)"', page)
+    assert bundles, "the page links Dash's versioned bundles"
+    cached = client.get(bundles[0])
+    assert cached.status_code == 200
+    assert cached.cache_control.max_age == 31536000 and cached.cache_control.private
+    assert not cached.cache_control.no_store
+    # Plotly's bundle is loaded on demand under a name without a version: kept, but
+    # revalidated by its ETag, so an upgrade reaches the browser.
+    lazy = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
+    assert lazy.status_code == 200 and lazy.headers["ETag"] and not lazy.cache_control.no_store
+    again = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js",
+                       headers={"If-None-Match": lazy.headers["ETag"]})
+    assert again.status_code == 304
+    for data in (client.get("/_dash-layout"), client.get("/api/v1/kpis/catalogue")):
+        assert data.headers["Cache-Control"] == "no-store"
+    assert web.client().get(bundles[0]).status_code == 401      # still behind the login
