@@ -3,7 +3,7 @@ board the viewer may see (app.kpi.service.leaderboard applies the scope and, for
 the company board down), render with the pure builders in layouts/pages/leaderboard.py."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, no_update
 
 from app.auth.pages import ANALYSIS, KIND_ROLES, page_named
 from app.i18n import current_locale
@@ -12,6 +12,7 @@ from app.kpi.definitions.quota import comparable_with_quota
 from app.kpi.leaderboard import metrics_for
 from app.kpi.urlstate import drilldown_filters, kpi_query, parse_filters
 from callbacks.policy import allow
+from callbacks.shell import follow, gate_row_clicks
 from layouts import ids
 from layouts.pages import leaderboard as page
 
@@ -37,11 +38,9 @@ def update_leaderboard_board(search, metric):
 
 
 @allow(OPENERS)
-def update_leaderboard_open_rep(clicks, search):
-    """A click on a rep's row opens their My performance with the page's filters."""
-    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
-        return no_update
-    rep_id = ctx.triggered_id.get("rep")
+def update_leaderboard_open_rep(rep_id, search):
+    """A click on a rep's row (its rep, from the browser-side gate) opens their My performance
+    with the page's filters."""
     return page.rep_href(search, rep_id) if isinstance(rep_id, str) and rep_id else no_update
 
 
@@ -50,6 +49,7 @@ def register(app) -> None:
                  Output(ids.LEADERBOARD_PERIOD, "children"),
                  Input(ids.LEADERBOARD_FILTERS, "data"), Input(ids.LEADERBOARD_METRIC, "value"))(
         update_leaderboard_board)
-    app.callback(Output(ids.URL, "href", allow_duplicate=True),
-                 Input({"type": ids.LEADERBOARD_REP, "rep": ALL}, "n_clicks"), State(ids.URL, "search"),
-                 prevent_initial_call=True)(update_leaderboard_open_rep)
+    gate_row_clicks(app, ids.LEADERBOARD_REP, ids.LEADERBOARD_REP_CLICK)
+    app.callback(Output(ids.LEADERBOARD_GO, "data"), Input(ids.LEADERBOARD_REP_CLICK, "data"),
+                 State(ids.URL, "search"), prevent_initial_call=True)(update_leaderboard_open_rep)
+    follow(app, ids.LEADERBOARD_GO, "href")

@@ -3,7 +3,7 @@ rep always gets themselves; others a rep in their scope), asks the KPI layer in 
 scope narrowed to that rep, and renders with the pure builders in layouts/."""
 from __future__ import annotations
 
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State
 
 from app.auth.pages import page_named
 from app.auth.roles import Role
@@ -11,8 +11,7 @@ from app.i18n import current_locale
 from app.kpi import performance, service
 from app.kpi.query import KpiQuery
 from app.kpi.tiles import tile_values
-from app.kpi.urlstate import (DEFAULT_COMPARE, filters_to_search, parse_filters, period_of, whole_period_of,
-                              with_filter)
+from app.kpi.urlstate import DEFAULT_COMPARE, parse_filters, period_of, whole_period_of
 from callbacks.policy import allow
 from layouts import ids
 from layouts.components import NARROW_TILES, ONE_ROW_TILES, WIDE_TILES, tile_grid
@@ -39,17 +38,19 @@ def update_my_performance_picker(search):
     """The rep dropdown: the reps in the viewer's scope (a manager's reports); hidden for reps."""
     rep = service.performance_rep(parse_filters(search).get("rep"))
     if service.viewer_role() == Role.REP:
-        return [], None, "mb-2 d-none"
-    return service.filter_options()["rep"], rep and rep["rep_id"], "mb-2"
+        return [], None, "mb-2 d-none", None
+    shown = rep and rep["rep_id"]
+    return service.filter_options()["rep"], shown, "mb-2", shown
 
 
-@allow(ROLES)
-def update_my_performance_select(rep_id, search):
-    """Picking a rep puts them in the URL (bookmarkable); the page re-renders from it."""
-    filters = parse_filters(search)
-    if not rep_id or filters.get("rep") == rep_id:
-        return no_update
-    return filters_to_search(with_filter(filters, "rep", rep_id))
+# Picking another rep than the one shown puts them in the URL (bookmarkable), and the page
+# re-renders from it. In the browser: the picker's own value, set with the page, is no pick.
+PICKED_JS = """function (picked, shown, search) {
+    if (!picked || picked === shown) { return dash_clientside.no_update; }
+    const params = new URLSearchParams(search || "");
+    params.set("rep", picked);
+    return "?" + params.toString();
+}"""
 
 
 def _tile_panel(search, kpis, cols):
@@ -135,9 +136,11 @@ def update_my_performance_commission(search):
 def register(app) -> None:
     filters = Input(ids.MY_PERFORMANCE_FILTERS, "data")
     app.callback(Output(ids.MY_PERFORMANCE_REP, "options"), Output(ids.MY_PERFORMANCE_REP, "value"),
-                 Output(ids.MY_PERFORMANCE_PICKER, "className"), filters)(update_my_performance_picker)
-    app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.MY_PERFORMANCE_REP, "value"),
-                 State(ids.URL, "search"), prevent_initial_call=True)(update_my_performance_select)
+                 Output(ids.MY_PERFORMANCE_PICKER, "className"), Output(ids.MY_PERFORMANCE_SHOWN, "data"),
+                 filters)(update_my_performance_picker)
+    app.clientside_callback(PICKED_JS, Output(ids.URL, "search", allow_duplicate=True),
+                            Input(ids.MY_PERFORMANCE_REP, "value"), State(ids.MY_PERFORMANCE_SHOWN, "data"),
+                            State(ids.URL, "search"), prevent_initial_call=True)
     app.callback(Output(ids.MY_PERFORMANCE_TILES, "children"), filters)(update_my_performance_tiles)
     app.callback(Output(ids.MY_PERFORMANCE_QUOTA, "children"), filters)(update_my_performance_quota)
     app.callback(Output(ids.MY_PERFORMANCE_RANK, "children"), filters)(update_my_performance_rank)

@@ -2,7 +2,7 @@
 (app.kpi.service) and renders with the pure builders in layouts/."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
 from app.auth.pages import page_named
 from app.i18n import current_locale
@@ -12,6 +12,7 @@ from app.kpi.tiles import tile_values, withheld
 from app.kpi.urlstate import (drilldown_filters, filters_to_search, kpi_query, month_to_date_query, parse_filters,
                               trend_query, with_filter)
 from callbacks.policy import allow
+from callbacks.shell import follow, gate_row_clicks
 from layouts import figures, ids
 from layouts.components import rep_table, tile_grid
 from layouts.pages import overview as page
@@ -109,19 +110,11 @@ def register(app) -> None:
     app.callback(Output(ids.OVERVIEW_PRODUCTS, "figure"), filters)(update_overview_products)
     app.callback(Output(ids.OVERVIEW_CHANNELS, "figure"), filters)(update_overview_channels)
     app.callback(Output(ids.OVERVIEW_REPS, "children"), filters)(update_overview_reps)
-    # Dash fires a pattern-matching input whenever its rows are drawn; this browser-side gate
+    # Dash fires a pattern-matching input whenever its rows are drawn; a browser-side gate
     # passes on only real clicks, so drawing the table costs no server round trip.
-    app.clientside_callback(REP_ROW_CLICKED_JS, Output(ids.OVERVIEW_REP_CLICK, "data"),
-                            Input({"type": ids.OVERVIEW_REP_ROW, "rep": ALL}, "n_clicks"),
-                            prevent_initial_call=True)
-    app.callback(Output(ids.URL, "search", allow_duplicate=True),
+    gate_row_clicks(app, ids.OVERVIEW_REP_ROW, ids.OVERVIEW_REP_CLICK)
+    app.callback(Output(ids.OVERVIEW_GO, "data"),
                  Input(ids.OVERVIEW_MAP, "clickData"), Input(ids.OVERVIEW_PRODUCTS, "clickData"),
                  Input(ids.OVERVIEW_CHANNELS, "clickData"), Input(ids.OVERVIEW_REP_CLICK, "data"),
                  State(ids.URL, "search"), prevent_initial_call=True)(update_overview_drilldown)
-
-
-REP_ROW_CLICKED_JS = """function (clicks) {
-    const fired = dash_clientside.callback_context.triggered;
-    if (!fired.length || !fired[0].value) { return dash_clientside.no_update; }
-    return JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).rep;
-}"""
+    follow(app, ids.OVERVIEW_GO)

@@ -36,11 +36,13 @@ OVERVIEW_CHANNELS = "overview-channels"
 OVERVIEW_REPS = "overview-reps"
 OVERVIEW_REP_CLICK = "overview-rep-click"    # Store: the rep of the row last clicked (set in the browser)
 OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVIEW_REP_ROW, "rep": rep_id}
+OVERVIEW_GO = "overview-go"                  # Store: the query string a drill-down leads to
 
 # My performance
 MY_PERFORMANCE_FILTERS = "my_performance-filters"
 MY_PERFORMANCE_PICKER = "my_performance-picker"            # the row holding the rep dropdown
 MY_PERFORMANCE_REP = "my_performance-rep"
+MY_PERFORMANCE_SHOWN = "my_performance-shown"  # Store: the rep the page shows (set with the picker)
 MY_PERFORMANCE_TILES = "my_performance-tiles"
 MY_PERFORMANCE_QUOTA = "my_performance-quota"
 MY_PERFORMANCE_RANK = "my_performance-rank"
@@ -57,6 +59,8 @@ LEADERBOARD_METRIC = "leaderboard-metric"
 LEADERBOARD_PERIOD = "leaderboard-period"
 LEADERBOARD_BOARD = "leaderboard-board"
 LEADERBOARD_REP = "leaderboard-rep"          # pattern-matching: {"type": LEADERBOARD_REP, "rep": rep_id}
+LEADERBOARD_REP_CLICK = "leaderboard-rep-click"  # Store: the rep of the row last clicked (set in the browser)
+LEADERBOARD_GO = "leaderboard-go"            # Store: the address of the rep's page to open
 
 # The 403 page, and the way from the site root to a role's own first page
 FORBIDDEN = "forbidden-message"

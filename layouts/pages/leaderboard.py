@@ -30,6 +30,8 @@ def layout(**query) -> html.Div:
     search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
     return html.Div([
         dcc.Store(id=ids.LEADERBOARD_FILTERS, data=search),
+        dcc.Store(id=ids.LEADERBOARD_REP_CLICK),
+        dcc.Store(id=ids.LEADERBOARD_GO),
         html.H1(_("Leaderboard"), className="h4 my-2"),
         dbc.Row([
             dbc.Col([dbc.Label(_("Rank by"), html_for=ids.LEADERBOARD_METRIC, className="small mb-0"),

@@ -28,6 +28,7 @@ def layout(**query) -> html.Div:
     part = lambda key: loading(key, html.Div(id=key))  # noqa: E731
     return html.Div([
         dcc.Store(id=ids.MY_PERFORMANCE_FILTERS, data=filters_to_search(filters)),
+        dcc.Store(id=ids.MY_PERFORMANCE_SHOWN),
         html.H1(_("My performance"), className="h4 my-2"),
         dbc.Row(dbc.Col([dbc.Label(_("Rep"), html_for=ids.MY_PERFORMANCE_REP, className="small mb-0"),
                          dcc.Dropdown(id=ids.MY_PERFORMANCE_REP, value=filters.get("rep"), options=[],

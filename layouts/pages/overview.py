@@ -35,6 +35,7 @@ def layout(**query) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.OVERVIEW_FILTERS, data=search),
         dcc.Store(id=ids.OVERVIEW_REP_CLICK),
+        dcc.Store(id=ids.OVERVIEW_GO),
         html.H1(_("Overview"), className="h4 my-2"),
         loading(ids.OVERVIEW_TILES, html.Div(id=ids.OVERVIEW_TILES, className="mb-2")),
         dbc.Row([

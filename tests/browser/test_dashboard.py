@@ -4,6 +4,7 @@ Persian right-to-left, logout. Every test saves full-page screenshots to
 test-artifacts/screenshots/<role>-<page>[-<variant>].png."""
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -288,6 +289,49 @@ def test_the_leaderboard_highlights_the_viewer_and_opens_a_reps_page(live_server
     page.wait_for_url(lambda u: urlparse(u).path == "/")
     wait_for_dash(page, tiles=True)
     assert "rep" not in search_of(page.url) and page.locator("#shell-breadcrumbs .badge").count() == 0
+
+
+@pytest.mark.parametrize("path,ready", [("/?period=last_12_months", "#overview-reps tbody tr"),
+                                        ("/leaderboard?period=last_12_months", "#leaderboard-board tbody tr"),
+                                        ("/my-performance?period=last_12_months", "[data-kpi]")])
+def test_a_page_load_asks_the_server_only_for_what_it_shows(live_server, page, path, ready):
+    """Callbacks that lead elsewhere (drill-down, picking or opening a rep) wait for a click:
+    drawing the page or its rows must not cost a server round trip each."""
+    login(page, live_server, LOGIN_OF["manager"], path=path)
+    wait_for_dash(page)
+    asked = []
+
+    def note(request):
+        if "/_dash-update-component" in request.url:
+            asked.append(json.loads(request.post_data or "{}").get("output", ""))
+    page.on("request", note)
+    page.reload()
+    wait_for_dash(page)
+    page.wait_for_selector(ready)
+    page.wait_for_load_state("networkidle")
+    assert asked, "the page asked for its data"
+    assert not [o for o in asked if "-go." in o or o.startswith("shell-url.")], asked
+    assert len(asked) == len(set(asked)), asked          # and nothing twice
+
+
+def test_a_manager_picks_a_rep_on_my_performance_and_the_url_follows(live_server, page):
+    login(page, live_server, LOGIN_OF["manager"], path="/my-performance?period=last_12_months")
+    wait_for_dash(page, tiles=True)
+    assert "rep" not in search_of(page.url)         # their own page, no second load to add them
+    own_revenue = tile(page, "revenue")[1]
+    page.click("#my_performance-rep")
+    other = page.locator(".dash-dropdown-option").nth(1)
+    name = other.inner_text().strip()
+    other.click()
+    page.wait_for_url(re.compile(r"rep="))
+    wait_for_dash(page, tiles=True)
+    assert search_of(page.url)["period"] == "last_12_months"
+    assert name in page.inner_text("#my_performance-picker")
+    assert tile(page, "revenue")[1] != own_revenue
+    assert_no_errors(page, live_server)
+    page.reload()
+    wait_for_dash(page, tiles=True)
+    assert name in page.inner_text("#my_performance-picker")
 
 
 def test_a_rep_sees_the_company_board_with_only_the_ranking_figure(live_server, page):

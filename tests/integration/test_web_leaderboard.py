@@ -123,10 +123,11 @@ def test_a_manager_sees_their_team_and_can_open_a_reps_page(web):
     # Another team's filters narrow to nothing, never widen.
     forged = ask(web, "manager", f"{PERIOD}&team={web.team('other_rep').replace(' ', '+')}")
     assert "No data for these filters" in json.dumps(forged)
-    key = find_key(web.dash, ids.URL, "href")
-    resp = post_callback(web.client("manager"), web.dash, key, wildcard={"rep": web.user("rep")["rep_id"]},
-                         values={(ids.URL, "search"): "?period=ytd&channel=online"})
-    assert resp.get_json()["response"][ids.URL]["href"] == \
+    key = find_key(web.dash, ids.LEADERBOARD_GO, "data")     # the browser copies it to the URL
+    resp = post_callback(web.client("manager"), web.dash, key,
+                         values={(ids.LEADERBOARD_REP_CLICK, "data"): web.user("rep")["rep_id"],
+                                 (ids.URL, "search"): "?period=ytd&channel=online"})
+    assert resp.get_json()["response"][ids.LEADERBOARD_GO]["data"] == \
         f"/my-performance?period=ytd&rep={web.user('rep')['rep_id']}&channel=online"
 
 
@@ -160,9 +161,9 @@ def test_a_rep_forging_filters_or_a_figure_gets_the_same_company_board(web):
     attainment = ask(web, "rep", PERIOD, metric="quota_attainment")
     assert table(attainment)[0] == ["#", "Rep", "Quota attainment"] and ranked_by(attainment) == "Quota attainment"
     # And they cannot open anyone's page.
-    key = find_key(web.dash, ids.URL, "href")
-    assert post_callback(web.client("rep"), web.dash, key, wildcard={"rep": other},
-                         values={(ids.URL, "search"): PERIOD}).status_code == 403
+    key = find_key(web.dash, ids.LEADERBOARD_GO, "data")
+    assert post_callback(web.client("rep"), web.dash, key, values={(ids.LEADERBOARD_REP_CLICK, "data"): other,
+                                                                   (ids.URL, "search"): PERIOD}).status_code == 403
 
 
 def test_an_anonymous_board_hides_names_from_reps_only(web):

@@ -91,12 +91,11 @@ def test_charts_match_the_kpi_layer(web):
 
 
 def test_a_click_drills_down_by_setting_the_filter_in_the_url(web):
-    drill = [k for k in web.dash.callback_map if k.startswith(ids.URL + ".search@")
-             and "overview-channels" in json.dumps(web.dash.callback_map[k]["inputs"])][0]
+    drill = find_key(web.dash, ids.OVERVIEW_GO, "data")     # the browser copies it to the URL
     resp = post_callback(web.client("executive"), web.dash, drill, changed="overview-channels.clickData",
                          values={(ids.OVERVIEW_CHANNELS, "clickData"): {"points": [{"customdata": "online"}]},
                                  (ids.URL, "search"): "?period=ytd"})
-    assert resp.get_json()["response"][ids.URL]["search"] == "?period=ytd&channel=online"
+    assert resp.get_json()["response"][ids.OVERVIEW_GO]["data"] == "?period=ytd&channel=online"
 
 
 def test_filter_bar_options_follow_the_scope(web):
