@@ -58,6 +58,7 @@ def fetch_filter_options(conn: Connection, rep_ids: frozenset[str] | None) -> di
     Reference values (territories, products, channels, segments) are not sensitive.
     """
     from app.data.schema import accounts, opportunities, products, reps, territories
+    from etl.contract import DEAL_CHANNELS, SEGMENTS
     in_scope = sa.true() if rep_ids is None else reps.c.rep_id.in_(sorted(rep_ids))
 
     def pairs(query) -> list[dict]:
@@ -68,6 +69,12 @@ def fetch_filter_options(conn: Connection, rep_ids: frozenset[str] | None) -> di
     def distinct(column) -> list[dict]:
         return pairs(sa.select(column, column).where(column.is_not(None)).distinct())
 
+    def present(column, codes) -> list[dict]:
+        """The contract's codes (the import admits no others) that occur in `column`: one
+        EXISTS per code stops at its first row, where DISTINCT over a million deals reads them all."""
+        found = conn.execute(sa.select(*(sa.exists().where(column == code) for code in codes))).one()
+        return [{"value": code, "label": code} for code, there in zip(codes, found) if there]
+
     options = {
         "territory": pairs(sa.select(territories.c.territory_id, territories.c.name)),
         "region": distinct(territories.c.region),
@@ -75,8 +82,8 @@ def fetch_filter_options(conn: Connection, rep_ids: frozenset[str] | None) -> di
         "team": pairs(sa.select(reps.c.team, reps.c.team).where(in_scope).distinct()),
         "rep": pairs(sa.select(reps.c.rep_id, reps.c.name).where(in_scope)),
         "category": distinct(products.c.category),
-        "channel": distinct(opportunities.c.channel),
-        "segment": distinct(accounts.c.segment),
+        "channel": present(opportunities.c.channel, DEAL_CHANNELS),
+        "segment": present(accounts.c.segment, SEGMENTS),
     }
     product_rows = conn.execute(sa.select(products.c.product_id, products.c.name, products.c.category))
     options["product"] = sorted(({"value": p, "label": n or p, "category": c} for p, n, c in product_rows),

@@ -27,3 +27,29 @@ def test_computed_once_per_scope_and_again_after_the_data_changed(engine):
     with engine.connect() as conn:
         assert cached(conn, cache, "filter_options", rep, compute("d"))["tag"] == "d"
     assert calls == ["a", "c", "d"]
+
+
+def test_filter_values_are_those_in_the_data_in_scope(engine):
+    """Channels and segments: the contract's codes that occur (not all six, not only the rep's);
+    reps and teams: only the scope's."""
+    from app.data.queries import fetch_filter_options
+    from tests.builders import Builder
+    with engine.begin() as conn:
+        b = Builder(conn)
+        b.two_regions()
+        b.account("A3", "T1", "R1", segment="Enterprise")
+        b.deal("O1", "A1", "R1", channel="retail")
+        b.deal("O2", "A3", "R1", channel="online")
+        b.deal("O3", "A2", "R2", channel="online")
+        b.deal("O4", "A2", "R2")                    # no channel
+    with engine.connect() as conn:
+        everything = fetch_filter_options(conn, None)
+        rep = fetch_filter_options(conn, frozenset({"R2"}))
+
+    def values(options, key):
+        return [o["value"] for o in options[key]]
+    assert values(everything, "channel") == ["online", "retail"]
+    assert values(everything, "segment") == ["Enterprise"]
+    assert values(rep, "channel") == ["online", "retail"]          # reference values, not sensitive
+    assert values(everything, "rep") == ["R1", "R2"] and values(rep, "rep") == ["R2"]
+    assert values(rep, "team") == ["West"] and values(everything, "region") == ["North America", "Poland"]
