@@ -28,6 +28,18 @@ def test_no_data_is_an_explicit_empty_state_without_axes(build):
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
 
 
+def test_a_sparkline_is_the_series_with_hovers_in_the_locale_and_no_axes():
+    fig = figures.sparkline_figure([("2025-01", 100.0), ("2025-02", 250.5)], "money", "pl", "PLN")
+    (line,) = fig["data"]
+    assert (line["type"], line["mode"], line["x"], line["y"]) == ("scatter", "lines", ["2025-01", "2025-02"],
+                                                                  [100.0, 250.5])
+    assert line["customdata"] == [["sty 2025", "100,00\xa0zł"], ["lut 2025", "250,50\xa0zł"]]
+    layout = fig["layout"]
+    assert layout["xaxis"] == layout["yaxis"] == {"visible": False} and layout["height"] == 40
+    assert layout["separators"] == ",\xa0"
+    assert figures.sparkline_figure([("2025-01", 0), ("2025-02", None)], "money", "en")["data"] == []
+
+
 def test_revenue_against_quota():
     rows = [{"month": "2025-01", "revenue": 100.0, "quota": 150.0}, {"month": "2025-02", "revenue": 0, "quota": 150.0}]
     fig = figures.revenue_quota_figure(rows, "en")
