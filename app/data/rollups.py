@@ -9,10 +9,12 @@ from app.data.clock import utcnow
 from app.data.system_schema import rollup_state
 
 DEALS_DAILY, DEALS_MONTHLY, ACTIVITIES_DAILY = "deals_daily", "deals_monthly", "activities_daily"
+DEAL_PRODUCTS_MONTHLY = "deal_products_monthly"
 _DEALS = frozenset({"opportunities", "opportunity_lines", "products", "accounts"})
 # The CRM tables each rollup reads. Reps and territories are joined when a rollup is read,
 # so a change to them leaves it valid.
-ROLLUP_SOURCES = {DEALS_DAILY: _DEALS, DEALS_MONTHLY: _DEALS, ACTIVITIES_DAILY: frozenset({"activities"})}
+ROLLUP_SOURCES = {DEALS_DAILY: _DEALS, DEALS_MONTHLY: _DEALS, DEAL_PRODUCTS_MONTHLY: _DEALS,
+                  ACTIVITIES_DAILY: frozenset({"activities"})}
 
 
 def stale_rollups(conn: Connection, zone: str) -> list[str]:

@@ -198,6 +198,18 @@ rollup_deals_monthly = sa.Table(
     sa.Column("open_rows", SUM), sa.Column("open_count", SUM), sa.Column("open_value", SUM),
 )
 
+# Per local month, product, owner and account territory, at the grain of deal lines (a deal
+# without lines under no product): revenue by product, or for one product, by rep, team,
+# territory, region, country or month. Channel and segment would multiply its rows by eight.
+rollup_deal_products_monthly = sa.Table(
+    "rollup_deal_products_monthly", metadata,
+    sa.Column("month", sa.Date, nullable=False, index=True),   # first day of the local month
+    sa.Column("product_id", ID),                               # NULL: deals without lines
+    sa.Column("rep_id", ID, nullable=False),
+    sa.Column("territory_id", ID),                             # the account's
+    *_closed_sums(),
+)
+
 # Per local day and rep: activities carry no other dimension than their rep.
 rollup_activities_daily = sa.Table(
     "rollup_activities_daily", metadata,

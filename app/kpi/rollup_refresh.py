@@ -17,17 +17,18 @@ import sqlalchemy as sa
 import app.kpi.definitions  # noqa: F401  (registers the rolled-up sums)
 from app.data.rollups import analyze, record_rollup
 from app.data.settings import fetch_settings
-from app.data.system_schema import (rollup_activities_daily, rollup_deals_daily, rollup_deals_monthly,
-                                    rollup_state)
+from app.data.system_schema import (rollup_activities_daily, rollup_deal_products_monthly, rollup_deals_daily,
+                                    rollup_deals_monthly, rollup_state)
 from app.kpi.context import Ctx
 from app.kpi.query import KpiQuery, Scope
 from app.kpi.registry import KPIS
-from app.kpi.rollups import ACTIVITIES, DAILY, MONTHLY, ROWS, column_name, rollup_columns
+from app.kpi.rollups import ACTIVITIES, DAILY, MONTHLY, PRODUCTS, ROWS, column_name, rollup_columns
 from app.kpi.sqltime import MonthStart
 from app.kpi.subjects import SUBJECTS
 from app.kpi.views import build_view
 
-TABLES = {DAILY: rollup_deals_daily, MONTHLY: rollup_deals_monthly, ACTIVITIES: rollup_activities_daily}
+TABLES = {DAILY: rollup_deals_daily, MONTHLY: rollup_deals_monthly, PRODUCTS: rollup_deal_products_monthly,
+          ACTIVITIES: rollup_activities_daily}
 
 
 def refresh_rollups(conn, names=None) -> dict:
@@ -45,7 +46,9 @@ def refresh_rollups(conn, names=None) -> dict:
         calendar = _snapshot_months(span, zone) if rollup.open else []
         now = datetime.combine(date.today(), datetime.min.time())
         span = span or (now, now)
-        ctx = Ctx(conn, KpiQuery(span[0].date(), span[1].date()), Scope.everything(), settings, KPIS)
+        # A product question puts the deals' view at the grain of their lines, as KPIs see them.
+        question = KpiQuery(span[0].date(), span[1].date(), by="product" if rollup.lines else None)
+        ctx = Ctx(conn, question, Scope.everything(), settings, KPIS)
         rows[rollup.name] = _rebuild(ctx, span, rollup, table, calendar)
         record_rollup(conn, rollup.name, zone, rows[rollup.name], time.monotonic() - began,
                       calendar[-1] if calendar else None)
@@ -115,7 +118,9 @@ def _open_at_month_start(ctx, span, rollup, sums, measures: list[str], calendar:
 
 
 def _keys(view, keys: dict) -> list:
-    return [view.dim(dim).label(col) for col, dim in keys.items()]
+    """The rollup's key columns from the facts' view (a line's product from the line grain)."""
+    return [(view.product.c.product_id if dim == "product" else view.dim(dim)).label(col)
+            for col, dim in keys.items()]
 
 
 def _padded(sums, values: dict, measures: list[str]) -> list:

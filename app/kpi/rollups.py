@@ -9,12 +9,17 @@ The rollups hold the `Sums` registered here (app/kpi/definitions: sales, pipelin
   account segment. It answers the whole months of a period under those filters and
   breakdowns (and month, quarter or year); the days before and after them come from the
   deals themselves. It also keeps the deals open at the start of each month.
+- `rollup_deal_products_monthly`: per local month of closing, product, owner and account
+  territory, summed at the grain of deal lines as product questions are. It answers the
+  whole months of revenue by product, or of one product's figures, under rep, team and
+  territory filters. Deals are counted once per product, so questions that lump several
+  products together (by category, a category or several products as filter) are not its.
 - `rollup_activities_daily`: activities per local day and rep (activities have no other
   dimensions than their rep's).
 
 A rollup is read only while `rollup_state` says it matches the CRM tables and was cut in
-the organisation's current time zone. Product, category, industry and lead source filters
-and breakdowns, and anything else, are answered from the fact tables. Every path applies
+the organisation's current time zone. Industry and lead source filters and breakdowns,
+product questions beyond the above, and anything else, are answered from the fact tables. Every path applies
 the viewer's scope to the rollup's rep column as to the facts' rep, and uses the same
 `Sums`, so the answer is the one the fact table gives.
 """
@@ -28,10 +33,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.data.queries import utc_bounds
-from app.data.rollups import ACTIVITIES_DAILY, DEALS_DAILY, DEALS_MONTHLY, fetch_rollup_states
+from app.data.rollups import ACTIVITIES_DAILY, DEAL_PRODUCTS_MONTHLY, DEALS_DAILY, DEALS_MONTHLY, fetch_rollup_states
 from app.kpi.measures import Sums, fact_sums, open_as_of
 from app.kpi.query import TIME_DIMENSIONS
 from app.kpi.subjects import SUBJECTS
+from app.kpi.views import needs_lines
 
 
 @dataclass(eq=False)
@@ -43,6 +49,7 @@ class Rollup:
     keys: dict                  # its key columns → the fact's dimensions
     sums: list = field(default_factory=list)    # sums over facts in a period
     open: list = field(default_factory=list)    # sums over deals open at each month's start
+    lines: bool = False                         # summed per deal line (product questions only)
 
     @property
     def dimensions(self) -> frozenset:
@@ -57,8 +64,10 @@ DAILY = Rollup(DEALS_DAILY, "deals", "day", frozenset(TIME_DIMENSIONS),
                {"rep_id": "rep", "territory_id": "territory"})
 MONTHLY = Rollup(DEALS_MONTHLY, "deals", "month", frozenset({"month", "quarter", "year"}),
                  {"rep_id": "rep", "territory_id": "territory", "channel": "channel", "segment": "segment"})
+PRODUCTS = Rollup(DEAL_PRODUCTS_MONTHLY, "deals", "month", frozenset({"month", "quarter", "year"}),
+                  {"product_id": "product", "rep_id": "rep", "territory_id": "territory"}, lines=True)
 ACTIVITIES = Rollup(ACTIVITIES_DAILY, "activities", "day", frozenset(TIME_DIMENSIONS), {"rep_id": "rep"})
-ROLLUPS = (DAILY, MONTHLY, ACTIVITIES)      # the order they are tried in
+ROLLUPS = (DAILY, MONTHLY, PRODUCTS, ACTIVITIES)      # the order they are tried in
 ROWS = "rows"
 
 
@@ -170,6 +179,8 @@ def _usable(ctx, rollup: Rollup, buckets: frozenset | None = None) -> dict | Non
     zone; filters and breakdown among its dimensions or `buckets`), else None."""
     q = ctx.query
     buckets = rollup.buckets if buckets is None else buckets
+    if rollup.fact == "deals" and rollup.lines != (needs_lines(q) and _one_product_per_group(q)):
+        return None
     if any(key not in rollup.dimensions for key, _ in q.filters):
         return None
     if q.by is not None and q.by not in rollup.dimensions and q.by not in buckets:
@@ -177,6 +188,14 @@ def _usable(ctx, rollup: Rollup, buckets: frozenset | None = None) -> dict | Non
     state = ctx.shared("rollup_states", lambda: {s["name"]: s for s in fetch_rollup_states(ctx.conn)})
     mine = state.get(rollup.name)
     return mine if mine and mine["org_timezone"] == ctx.tz else None
+
+
+def _one_product_per_group(q) -> bool:
+    """Each answer's group holds one product: broken down by product, or one product asked
+    for. A deal with lines in two products counts once in the deals' answer for both
+    together, but once per product in the product rollup, whose rows would then add to two."""
+    products = q.filter("product")
+    return q.by == "product" or (q.by != "category" and products is not None and len(products) == 1)
 
 
 def _read(ctx, rollup: Rollup, measures: Sums, first: date, last: date) -> dict:

@@ -111,14 +111,19 @@ def _ticket_dims() -> dict:
             **_account_dims("account_id")}
 
 
-def _deal_rollup_dims(monthly: bool) -> dict:
+def _deal_rollup_dims(monthly: bool = False, products: bool = False) -> dict:
     """The deal dimensions a deal rollup keeps, attributed as the deals are: the owner, their
-    team and the account's territory; monthly, also the channel and the account's segment."""
+    team and the account's territory; monthly, also the channel and the account's segment;
+    by product, the line's product and its category."""
     owner = _rep("rep_id")
     dims = {"rep": lambda t, j: t.c.rep_id, "team": lambda t, j: owner(t, j).c.team,
             **_geo(lambda t, j: t.c.territory_id)}
     if monthly:
         dims.update(channel=lambda t, j: t.c.channel, segment=lambda t, j: t.c.segment)
+    if products:
+        product = lambda t, j: j.join("prod", s.products, lambda p: p.c.product_id == t.c.product_id,  # noqa: E731
+                                      outer=True)
+        dims.update(product=lambda t, j: t.c.product_id, category=lambda t, j: product(t, j).c.category)
     return dims
 
 
@@ -132,8 +137,9 @@ SUBJECTS: dict[str, Subject] = {sub.name: sub for sub in (
     Subject("submissions", s.forecast_submissions, _rep_dims("rep_id")),
     Subject("trainings", s.trainings, _rep_dims("rep_id")),
     Subject("reps", s.reps, _rep_dims("rep_id")),
-    Subject("deals_daily", ss.rollup_deals_daily, _deal_rollup_dims(monthly=False)),
+    Subject("deals_daily", ss.rollup_deals_daily, _deal_rollup_dims()),
     Subject("deals_monthly", ss.rollup_deals_monthly, _deal_rollup_dims(monthly=True)),
+    Subject("deal_products_monthly", ss.rollup_deal_products_monthly, _deal_rollup_dims(products=True)),
     Subject("activities_daily", ss.rollup_activities_daily, _rep_dims("rep_id")),
     Subject("spend", s.marketing_spend, {
         **_geo(lambda t, j: t.c.territory_id), "channel": lambda t, j: t.c.channel}),

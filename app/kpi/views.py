@@ -73,7 +73,7 @@ def build_view(ctx, subject: str, time_col: str | None = None, kpi_id: str = "")
             where.append(sub.dims[key](t, joiner).in_(values))
     check_by(subject, q.by, kpi_id or subject)
     view = View(joiner.frm, where, None, t, subject=sub, joiner=joiner)
-    if subject == "deals" and _needs_lines(q):
+    if subject == "deals" and needs_lines(q):
         _to_line_grain(view, joiner, q)
     view.frm = joiner.frm
     if q.by in TIME_DIMENSIONS:
@@ -81,6 +81,9 @@ def build_view(ctx, subject: str, time_col: str | None = None, kpi_id: str = "")
         date_expr = col if isinstance(col.type, sa.Date) and not isinstance(col.type, sa.DateTime) \
             else ctx.local_date(col)
         view.group = Bucket(q.by, date_expr)
+    elif q.by in ("product", "category") and subject != "deals":     # the product rollup
+        view.group = sa.func.coalesce(sub.dims[q.by](t, joiner), _UNASSIGNED_SQL)
+        view.frm = joiner.frm
     elif q.by and q.by not in ("product", "category"):
         view.group = sub.dims[q.by](t, joiner)
         view.frm = joiner.frm
@@ -95,7 +98,8 @@ def _scope_condition(scope, sub, t, joiner):
     return sub.dims["rep"](t, joiner).in_(sorted(scope.rep_ids))
 
 
-def _needs_lines(q) -> bool:
+def needs_lines(q) -> bool:
+    """Whether deals are counted at the grain of their lines (a product question)."""
     return q.by in ("product", "category") or any(k in ("product", "category") for k, _ in q.filters)
 
 

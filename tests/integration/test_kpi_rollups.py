@@ -122,8 +122,29 @@ def test_scope_applies_to_the_rollups(deals):
 
 
 def test_filters_the_rollups_do_not_keep_read_the_deals(deals):
-    values, read = ask(deals, ["revenue"], "2025-01-01", "2025-03-31", filters={"product": "P1"})
-    assert not read and values == {"revenue": pytest.approx(400)}     # O1 and O2 lines
+    values, read = ask(deals, ["revenue"], "2025-01-01", "2025-03-31", filters={"industry": "Retail"})
+    assert not read and values == {"revenue": 0}
+
+
+def test_product_questions_read_the_product_rollup_while_each_answer_is_one_product(deals):
+    with deals.begin() as conn:
+        b = Builder(conn)
+        b.product("P2", category="Other")
+        b.line("O2", "P2", quantity=1, unit_price=20)      # O2: 300 on P1 and 20 on P2
+        refresh_rollups(conn)
+    products = {"P1", "P2", "unassigned"}
+    rows, read = ask(deals, ["revenue", "won_deals", "lost_deals"], "2025-01-01", "2025-03-31", by="product")
+    # P1: O1 100 and O2 300; P2: O2 20; no product: O5 won (40, its amount) and O3 lost.
+    assert read and {r["product"]: (r["revenue"], r["won_deals"], r["lost_deals"]) for r in rows} == {
+        "P1": (pytest.approx(400), 2, 0), "P2": (pytest.approx(20), 1, 0), "unassigned": (pytest.approx(40), 1, 1)}
+    assert products == {r["product"] for r in rows}
+    values, read = ask(deals, ["revenue", "won_deals"], "2025-01-01", "2025-03-31", filters={"product": "P2"})
+    assert read and values == {"revenue": pytest.approx(20), "won_deals": 1}
+    # Two products together count O2 once: the rollup, one row per product, would count it twice.
+    values, read = ask(deals, ["revenue", "won_deals"], "2025-01-01", "2025-03-31", filters={"product": ["P1", "P2"]})
+    assert not read and values == {"revenue": pytest.approx(420), "won_deals": 2}
+    rows, read = ask(deals, ["won_deals"], "2025-01-01", "2025-03-31", by="category")
+    assert not read and {r["category"]: r["won_deals"] for r in rows} == {"Cat": 2, "Other": 1, "unassigned": 1}
 
 
 def test_a_time_zone_change_through_the_cli_rebuilds_the_rollups(deals, db_url, capsys):
@@ -147,12 +168,13 @@ def test_rollups_cut_in_another_zone_are_not_read(deals):
 def test_an_import_rebuilds_the_rollups_it_made_stale(engine, tmp_path):
     run_import(engine, write_export(tmp_path / "v1"))
     with engine.connect() as conn:
-        assert {s["name"] for s in fetch_rollup_states(conn)} == {"deals_daily", "deals_monthly", "activities_daily"}
+        assert {s["name"] for s in fetch_rollup_states(conn)} == {"deals_daily", "deals_monthly",
+                                                                 "deal_products_monthly", "activities_daily"}
     values, read = ask(engine, ["revenue"], "2025-03-01", "2025-03-31")
     assert read and values == {"revenue": pytest.approx(2500.5)}      # O2
     newer = BASE["opportunities"].replace(",won,2500.5,", ",won,2600,")
     report = run_import(engine, write_export(tmp_path / "v2", opportunities=newer))
-    assert set(report.rollup_rows) == {"deals_daily", "deals_monthly"}     # not the activities'
+    assert set(report.rollup_rows) == {"deals_daily", "deals_monthly", "deal_products_monthly"}  # not activities
     values, read = ask(engine, ["revenue"], "2025-03-01", "2025-03-31")
     assert read and values == {"revenue": pytest.approx(2600)}
 
@@ -188,7 +210,7 @@ def test_a_failed_import_leaves_the_rollups_stale_not_wrong(engine, tmp_path, mo
     assert not read and values == {"revenue": pytest.approx(2600)}
     capsys.readouterr()
     main(["--database-url", db_url, "status"])
-    assert "KPI rollups not current (deals_daily, deals_monthly)" in capsys.readouterr().out
+    assert "KPI rollups not current (deals_daily, deals_monthly, deal_products_monthly)" in capsys.readouterr().out
     assert main(["--database-url", db_url, "db", "refresh-rollups"]) == 0
     assert "deals_monthly" in capsys.readouterr().out
     values, read = ask(engine, ["revenue"], "2025-03-01", "2025-03-31")

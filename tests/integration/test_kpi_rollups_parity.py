@@ -44,9 +44,25 @@ QUESTIONS = [
     ({"rep": "__outsider__"}, Scope.reps({REP}, f"rep:{REP}")),     # forged: must see nothing
     ({}, Scope.nothing()),
     ({"industry": "__industry__"}, Scope.everything()),
-    ({"product": "__product__"}, Scope.everything()),
+    ({"product": ["__product__", "__product2__"]}, Scope.everything()),
 ]
 BREAKDOWNS = [None, "rep", "month", "region", "channel", "quarter", "team", "week", "segment", "year"]
+# Product questions: (filters, scope, breakdown, whether the product rollup may answer).
+PRODUCT_QUESTIONS = [
+    ({}, Scope.everything(), "product", True),
+    ({"category": "__category__"}, Scope.everything(), "product", True),
+    ({"region": "__region__"}, "__team_scope__", "product", True),
+    ({"product": "__product__"}, Scope.everything(), None, True),
+    ({"product": "__product__", "rep": REP}, Scope.everything(), "month", True),
+    ({"product": "__product__"}, Scope.reps({REP}, f"rep:{REP}"), "quarter", True),
+    ({"product": "__product__", "team": "__team__"}, Scope.everything(), "rep", True),
+    ({"product": "__product__"}, Scope.everything(), "week", False),        # weeks: not in months
+    ({"product": "__product__", "channel": "online"}, Scope.everything(), None, False),
+    ({}, Scope.everything(), "category", False),            # a deal's lines lumped per category
+    ({"category": "__category__"}, Scope.everything(), None, False),
+    ({"product": ["__product__", "__product2__"]}, Scope.everything(), "month", False),
+    ({"rep": "__outsider__"}, Scope.reps({REP}, f"rep:{REP}"), "product", True),    # forged: nothing
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +80,8 @@ def names(demo_engines):
             "__outsider__": one(f"SELECT rep_id FROM reps WHERE rep_id <> '{REP}' ORDER BY rep_id LIMIT 1"),
             "__industry__": one("SELECT industry FROM accounts WHERE industry IS NOT NULL ORDER BY industry LIMIT 1"),
             "__product__": one("SELECT product_id FROM products ORDER BY product_id LIMIT 1"),
+            "__product2__": one("SELECT product_id FROM products ORDER BY product_id LIMIT 1 OFFSET 1"),
+            "__category__": one("SELECT category FROM products ORDER BY category LIMIT 1"),
             "__team_scope__": Scope.reps(team, f"team:{BOSS}"),
         }
 
@@ -86,14 +104,25 @@ def questions(names):
                 yield KpiQuery.build(start, end, filters, breakdown, compare), scope
 
 
-def both_ways(conn, query, scope) -> tuple[dict, dict, bool]:
-    """(answer with the rollups, answer from the deals alone, whether a rollup was read)."""
-    # Quotas and activities have no channel or segment, so cannot be broken down by them.
-    ids = [k for k in DEAL_KPIS if not (k in ("quota_attainment", "activities") and query.by in ("channel", "segment"))]
+def product_questions(names):
+    """Each period with each product question: (query, scope, whether a rollup may answer)."""
+    for start, end in PERIODS:
+        for filters, scope, breakdown, rolled in PRODUCT_QUESTIONS:
+            filters = {k: _fill(v, names) for k, v in filters.items()}
+            compare = "prev" if breakdown is None else None
+            yield KpiQuery.build(start, end, filters, breakdown, compare), _fill(scope, names), rolled
+
+
+def both_ways(conn, query, scope, tables=None) -> tuple[dict, dict, bool]:
+    """(answer with the rollups, answer from the deals alone, whether a rollup (of `tables`)
+    was read)."""
+    # Quotas and activities have no channel, segment or product, so cannot be broken down by them.
+    ids = [k for k in DEAL_KPIS if not (k in ("quota_attainment", "activities")
+                                        and query.by in ("channel", "segment", "product", "category"))]
     read = []
 
     def spy(_conn, _cursor, statement, *_):
-        read.append(reads_a_rollup(statement))
+        read.append(reads_a_rollup(statement) if tables is None else any(t in statement for t in tables))
     sa.event.listen(conn, "before_cursor_execute", spy)
     try:
         with_rollups = evaluate(conn, ids, query, scope)
@@ -121,11 +150,24 @@ def check_all(conn, names) -> int:
     return used
 
 
+def check_products(conn, names) -> int:
+    """Every product question both ways; returns how many read the product rollup."""
+    used = 0
+    for query, scope, rolled in product_questions(names):
+        fast, slow, read = both_ways(conn, query, scope, tables=("rollup_deal_products_monthly",))
+        assert same(fast, slow), (query, scope.key)
+        if not rolled:
+            assert not read, query
+        used += read
+    return used
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_rollup_answers_equal_the_deals_answers(demo_engines, names, backend):
     with demo_engines[backend].connect() as conn:
         with conn.begin():
             assert check_all(conn, names) > 100
+            assert check_products(conn, names) >= 40
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -137,5 +179,6 @@ def test_rollup_answers_equal_the_deals_answers_in_a_zone_with_summer_time(demo_
             save_setting(conn, "org_timezone", "America/New_York", actor="test")
             refresh_rollups(conn)
             assert check_all(conn, names) > 100
+            assert check_products(conn, names) >= 40
         finally:
             outer.rollback()
