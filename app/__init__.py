@@ -10,7 +10,7 @@ from app.config import Config
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
     """Build a server. Tests pass a config; production reads the environment."""
-    from app import api, jobs
+    from app import api, caching, jobs
     from app.auth import guard, headers, identity, origin, routes, timeouts
     from app.auth.ratelimit import make_limiter
     from app.data.engine import make_engine
@@ -48,7 +48,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     server.before_request(timeouts.enforce)
     server.before_request(guard.require_login)
     server.before_request(identity.check_view_as)
-    server.after_request(guard.no_store)
+    server.after_request(guard.basic_headers)
     server.register_blueprint(routes.bp)
     server.register_blueprint(api.bp)
     server.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
@@ -56,6 +56,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     from app.dash_app import build_dash
     server.extensions["dash"] = build_dash(server)
     headers.install(server, server.extensions["dash"], secure=config.secure_cookies)
+    caching.install(server, server.extensions["dash"])
     return server
 
 

@@ -13,9 +13,6 @@ from flask_login import current_user
 PUBLIC_PATHS = {"/login", "/healthz"}
 PUBLIC_PREFIXES = ("/static/",)
 JSON_PREFIXES = ("/_dash-", "/api/")
-# Dash's vendor bundles (React, Plotly …): code, not data, and named by version, so the
-# browser may keep them (Dash gives fingerprinted files a year) rather than fetch 6 MB per page.
-VENDOR_PREFIX = "/_dash-component-suites/"
 
 
 def is_public(path: str) -> bool:
@@ -33,12 +30,8 @@ def require_login():
     return redirect("/login?next=" + quote(target, safe="/"))
 
 
-def no_store(response):
-    """Data responses must not sit in shared or browser caches."""
-    if request.path.startswith(VENDOR_PREFIX):
-        response.cache_control.private = True       # served after login: no shared caches
-    elif request.path.startswith(JSON_PREFIXES):
-        response.headers["Cache-Control"] = "no-store"
+def basic_headers(response):
+    """Headers every response carries (the CSP is app/auth/headers.py, caching app/caching.py)."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -131,9 +131,16 @@ def test_vendor_bundles_are_kept_by_the_browser_and_data_is_not(web):
     # revalidated by its ETag, so an upgrade reaches the browser.
     lazy = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
     assert lazy.status_code == 200 and lazy.headers["ETag"] and not lazy.cache_control.no_store
-    again = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js",
-                       headers={"If-None-Match": lazy.headers["ETag"]})
-    assert again.status_code == 304
+    held = {"If-None-Match": lazy.headers["ETag"]}
+    again = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js", headers=held)
+    assert again.status_code == 304 and not again.get_data()
+    stale = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js", headers={"If-None-Match": '"x"'})
+    assert stale.status_code == 200 and stale.headers["ETag"] == lazy.headers["ETag"]
+    # Styles and scripts of assets/ are named by version (?m=): kept for a year.
+    styles = re.findall(r'href="(/assets/[^"]+\?m=[^"]+)"', page)
+    assert styles and all(client.get(url).cache_control.max_age == 31536000 for url in styles)
     for data in (client.get("/_dash-layout"), client.get("/api/v1/kpis/catalogue")):
         assert data.headers["Cache-Control"] == "no-store"
-    assert web.client().get(bundles[0]).status_code == 401      # still behind the login
+    for stranger in (web.client().get(bundles[0]), web.client().get(styles[0]),
+                     web.client().get("/_dash-component-suites/plotly/package_data/plotly.min.js", headers=held)):
+        assert stranger.status_code in (401, 302)           # still behind the login
