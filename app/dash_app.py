@@ -20,6 +20,8 @@ from app.config import PROJECT_ROOT
 from app.i18n import gettext as _
 from app.i18n import html_attributes, vendor_stylesheets
 from app.kpi import service
+from app.kpi.urlstate import query_to_search
+from callbacks import parts as parts_filler
 from callbacks import policy
 from callbacks import shell as shell_callbacks
 from callbacks import view_as as view_as_callbacks
@@ -53,15 +55,17 @@ def build_dash(server: Flask) -> Dash:
                title="Sales Performance Dashboard", update_title=None, on_error=friendly_error,
                background_callback_manager=server.extensions["jobs"],
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    modules = {m.__name__: m for m in callback_modules()}
     for page in PAGES:
         module = importlib.import_module(PAGE_LAYOUTS[page.key])
+        parts = getattr(modules.get(f"callbacks.{page.key}"), "PARTS", None)
         dash.register_page(module.__name__, path=page.path, name=page.name, order=page.order,
-                           title=_page_title(page), layout=guarded_layout(page, module.layout),
+                           title=_page_title(page), layout=guarded_layout(page, module.layout, parts),
                            roles=sorted(r.value for r in page.roles))
     with server.test_request_context("/"):
         # Dash renders a function layout once when it is set; its text needs a request (locale).
         app.layout = shell.layout
-    for module in callback_modules():
+    for module in modules.values():
         module.register(app)
     server.before_request(policy.enforce(app))
     server.before_request(land_on_home_page)
@@ -92,11 +96,12 @@ def callback_modules() -> list:
     return modules
 
 
-def guarded_layout(page: Page, build):
+def guarded_layout(page: Page, build, parts: dict | None = None):
     """The page's layout for roles the page table allows; the 403 page (audited) for others.
 
     The check runs when Dash's page router renders the page, inside the callback
-    request, with the user re-read from the database. The site root is the landing
+    request, with the user re-read from the database. The page's `parts` (its callbacks
+    module's PARTS) are filled in then (callbacks/parts.py). The site root is the landing
     page: a role that may not open it is sent to its own first page instead of a 403.
     Dash also calls layouts outside any callback to learn the component ids; those
     calls get the skeleton, which holds no data.
@@ -106,7 +111,8 @@ def guarded_layout(page: Page, build):
             return build(**query)
         role = service.viewer_role()
         if may_open(role, page):
-            return build(**query)
+            skeleton = build(**query)
+            return parts_filler.fill(skeleton, parts, query_to_search(query)) if parts else skeleton
         home = home_page(role)
         if page.path == "/" and home is not None:       # in-app navigation to the root (the brand)
             return home_redirect(home.path, query)

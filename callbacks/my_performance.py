@@ -1,6 +1,7 @@
-"""My performance callbacks: each resolves the rep to show (app.kpi.service.performance_rep: a
+"""My performance: each part resolves the rep to show (app.kpi.service.performance_rep: a
 rep always gets themselves; others a rep in their scope), asks the KPI layer in the viewer's
-scope narrowed to that rep, and renders with the pure builders in layouts/."""
+scope narrowed to that rep, and renders with the pure builders in layouts/. The parts are
+rendered with the page (callbacks/parts.py); picking a rep is a browser-side callback."""
 from __future__ import annotations
 
 from dash import Input, Output, State
@@ -133,19 +134,19 @@ def update_my_performance_commission(search):
                                  settings["currency"])
 
 
+PARTS = {((ids.MY_PERFORMANCE_REP, "options"), (ids.MY_PERFORMANCE_REP, "value"),
+          (ids.MY_PERFORMANCE_PICKER, "className"), (ids.MY_PERFORMANCE_SHOWN, "data")): update_my_performance_picker,
+         (ids.MY_PERFORMANCE_TILES, "children"): update_my_performance_tiles,
+         (ids.MY_PERFORMANCE_QUOTA, "children"): update_my_performance_quota,
+         (ids.MY_PERFORMANCE_RANK, "children"): update_my_performance_rank,
+         ((ids.MY_PERFORMANCE_PIPELINE, "children"), (ids.MY_PERFORMANCE_DEALS, "children")):
+             update_my_performance_pipeline,
+         (ids.MY_PERFORMANCE_ACTIVITY, "children"): update_my_performance_activity,
+         (ids.MY_PERFORMANCE_LEADS, "children"): update_my_performance_leads,
+         (ids.MY_PERFORMANCE_COMMISSION, "children"): update_my_performance_commission}
+
+
 def register(app) -> None:
-    filters = Input(ids.MY_PERFORMANCE_FILTERS, "data")
-    app.callback(Output(ids.MY_PERFORMANCE_REP, "options"), Output(ids.MY_PERFORMANCE_REP, "value"),
-                 Output(ids.MY_PERFORMANCE_PICKER, "className"), Output(ids.MY_PERFORMANCE_SHOWN, "data"),
-                 filters)(update_my_performance_picker)
     app.clientside_callback(PICKED_JS, Output(ids.URL, "search", allow_duplicate=True),
                             Input(ids.MY_PERFORMANCE_REP, "value"), State(ids.MY_PERFORMANCE_SHOWN, "data"),
                             State(ids.URL, "search"), prevent_initial_call=True)
-    app.callback(Output(ids.MY_PERFORMANCE_TILES, "children"), filters)(update_my_performance_tiles)
-    app.callback(Output(ids.MY_PERFORMANCE_QUOTA, "children"), filters)(update_my_performance_quota)
-    app.callback(Output(ids.MY_PERFORMANCE_RANK, "children"), filters)(update_my_performance_rank)
-    app.callback(Output(ids.MY_PERFORMANCE_PIPELINE, "children"), Output(ids.MY_PERFORMANCE_DEALS, "children"),
-                 filters)(update_my_performance_pipeline)
-    app.callback(Output(ids.MY_PERFORMANCE_ACTIVITY, "children"), filters)(update_my_performance_activity)
-    app.callback(Output(ids.MY_PERFORMANCE_LEADS, "children"), filters)(update_my_performance_leads)
-    app.callback(Output(ids.MY_PERFORMANCE_COMMISSION, "children"), filters)(update_my_performance_commission)

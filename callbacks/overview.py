@@ -1,5 +1,6 @@
-"""Overview callbacks: each reads the page's filters, asks the KPI layer in the viewer's scope
-(app.kpi.service) and renders with the pure builders in layouts/."""
+"""Overview: each part reads the page's filters, asks the KPI layer in the viewer's scope
+(app.kpi.service) and renders with the pure builders in layouts/. The parts are rendered
+with the page (callbacks/parts.py); the drill-down is a callback."""
 from __future__ import annotations
 
 from dash import Input, Output, State, ctx, no_update
@@ -101,15 +102,16 @@ def update_overview_drilldown(map_click, products_click, channels_click, rep_cli
     return filters_to_search(with_filter(parse_filters(search), *target))
 
 
+PARTS = {(ids.OVERVIEW_TILES, "children"): update_overview_tiles,
+         (ids.OVERVIEW_TREND, "figure"): update_overview_trend,
+         (ids.OVERVIEW_PACING, "children"): update_overview_pacing,
+         (ids.OVERVIEW_MAP, "figure"): update_overview_map,
+         (ids.OVERVIEW_PRODUCTS, "figure"): update_overview_products,
+         (ids.OVERVIEW_CHANNELS, "figure"): update_overview_channels,
+         (ids.OVERVIEW_REPS, "children"): update_overview_reps}
+
+
 def register(app) -> None:
-    filters = Input(ids.OVERVIEW_FILTERS, "data")
-    app.callback(Output(ids.OVERVIEW_TILES, "children"), filters)(update_overview_tiles)
-    app.callback(Output(ids.OVERVIEW_TREND, "figure"), filters)(update_overview_trend)
-    app.callback(Output(ids.OVERVIEW_PACING, "children"), filters)(update_overview_pacing)
-    app.callback(Output(ids.OVERVIEW_MAP, "figure"), filters)(update_overview_map)
-    app.callback(Output(ids.OVERVIEW_PRODUCTS, "figure"), filters)(update_overview_products)
-    app.callback(Output(ids.OVERVIEW_CHANNELS, "figure"), filters)(update_overview_channels)
-    app.callback(Output(ids.OVERVIEW_REPS, "children"), filters)(update_overview_reps)
     # Dash fires a pattern-matching input whenever its rows are drawn; a browser-side gate
     # passes on only real clicks, so drawing the table costs no server round trip.
     gate_row_clicks(app, ids.OVERVIEW_REP_ROW, ids.OVERVIEW_REP_CLICK)

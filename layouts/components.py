@@ -5,17 +5,15 @@ and numbers through app.formatting for the viewer's locale.
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app.formatting import format_compact, format_delta, format_value
-from app.i18n import current_locale
+from app.i18n import N_, current_locale
 from app.i18n import gettext as _
 from app.kpi.registry import COUNT, MONEY, PERCENT
 from app.kpi.tiles import BAD, GOOD, TileValue
-from app.kpi.urlstate import filters_to_search, parse_filters
+from app.kpi.urlstate import query_to_search
 from layouts import ids
 from layouts.figures import sparkline_figure
 
@@ -60,9 +58,11 @@ def empty_state(message: str | None = None) -> html.Div:
                     className="text-muted text-center py-4")
 
 
+PART_FAILED = N_("Something went wrong while loading this part; it has been logged.")
+
+
 def error_alert(message: str | None = None) -> dbc.Alert:
-    return dbc.Alert(message or _("Something went wrong while loading this part; it has been logged."),
-                     color="warning", className="mb-0")
+    return dbc.Alert(message or _(PART_FAILED), color="warning", className="mb-0")
 
 
 def kpi_tile(tile: TileValue, locale: str, currency: str = "USD") -> dbc.Card:
@@ -142,7 +142,7 @@ def breadcrumbs(items: list[tuple[str, str, str]]):
 def home_redirect(path: str, query: dict) -> dcc.Location:
     """Sends the browser to `path` with the valid filters of `query` (a full load, so the
     address bar and the navbar follow)."""
-    search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
+    search = query_to_search(query)
     return dcc.Location(id=ids.HOME_REDIRECT, href=path + search, refresh=True)
 
 

@@ -14,6 +14,7 @@ LOCALE_RELOAD = "shell-locale-reload"
 USER_MENU = "shell-user-menu"
 FRESHNESS = "shell-freshness"
 ERROR = "shell-error"
+PAGE_LOADING = "shell-page-loading"          # the spinner while the page router renders a page
 BREADCRUMBS = "shell-breadcrumbs"
 CRUMB_REMOVE = "shell-crumb-remove"          # pattern-matching: {"type": CRUMB_REMOVE, "key": filter key}
 FILTER_BAR = "shell-filter-bar"

@@ -32,9 +32,18 @@ def layout() -> html.Div:
             filter_bar(),
             html.Div(id=ids.BREADCRUMBS, className="mb-2", **{"aria-label": _("Active filters")}),
             dbc.Alert(id=ids.ERROR, is_open=False, dismissable=True, color="warning"),
-            html.Main(dash.page_container),
+            html.Main(page_loading(dash.page_container)),
         ], fluid=True, className="pb-5"),
     ])
+
+
+def page_loading(container) -> dcc.Loading:
+    """A spinner while the page router renders a page (its parts are computed with it): over
+    the page being replaced, which stays dimmed in view, after a moment's grace."""
+    return dcc.Loading(container, id=ids.PAGE_LOADING, type="circle", delay_show=250,
+                       target_components={"_pages_content": "children"},
+                       overlay_style={"visibility": "visible", "opacity": 0.5},
+                       parent_className="page-loading")
 
 
 def navbar(locale: str) -> dbc.Navbar:

@@ -59,3 +59,28 @@ def find_key(dash_app, output_id: str, prop: str) -> str:
         if any(p.split("@")[0] == f"{output_id}.{prop}" for p in parts):
             return key
     raise KeyError(f"{output_id}.{prop}")
+
+
+def open_page(client, dash_app, path: str, search: str = ""):
+    """What the page router answers for `path` and `search`: the page, its parts filled in."""
+    key = find_key(dash_app, "_pages_content", "children")
+    return post_callback(client, dash_app, key, values={("_pages_location", "pathname"): path,
+                                                         ("_pages_location", "search"): search})
+
+
+def page_part(resp, component_id: str, prop: str):
+    """`prop` of the component `component_id` in a page router's answer (None if absent)."""
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    found = _find(resp.get_json()["response"]["_pages_content"]["children"], component_id)
+    return None if found is None else found.get(prop)
+
+
+def _find(tree, component_id: str):
+    if isinstance(tree, list):
+        return next((hit for child in tree if (hit := _find(child, component_id)) is not None), None)
+    if not isinstance(tree, dict) or "props" not in tree:
+        return None
+    props = tree["props"]
+    if props.get("id") == component_id:
+        return props
+    return next((hit for value in props.values() if (hit := _find(value, component_id)) is not None), None)

@@ -55,6 +55,16 @@ def filters_to_search(filters: dict[str, str]) -> str:
     return "?" + urlencode(items) if items else ""
 
 
+def query_to_filters(query: dict) -> dict[str, str]:
+    """The filters in the query parameters Dash's page router hands a layout ({name: value})."""
+    return parse_filters(urlencode(query, doseq=True))
+
+
+def query_to_search(query: dict) -> str:
+    """The canonical query string of the filters in those parameters."""
+    return filters_to_search(query_to_filters(query))
+
+
 def with_filter(filters: dict[str, str], key: str, value: str | None) -> dict[str, str]:
     """A copy with `key` set (or removed when value is empty)."""
     out = {k: v for k, v in filters.items() if k != key}

@@ -5,7 +5,6 @@ rep's My performance with a click; reps see the company's ranks and names (or "R
 the ranking figure only. `layout(**query)` is a skeleton; callbacks fill it."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -15,7 +14,7 @@ from app.i18n import N_, translate_kpi
 from app.i18n import gettext as _
 from app.kpi.leaderboard import DEFAULT_METRIC, METRICS
 from app.kpi.registry import KPIS
-from app.kpi.urlstate import filters_to_search, parse_filters, with_filter
+from app.kpi.urlstate import filters_to_search, parse_filters, query_to_search, with_filter
 from layouts import ids
 from layouts.components import card, empty_state, loading
 
@@ -27,7 +26,7 @@ OPEN_NOTE = N_("Click a rep to open their performance page.")
 def layout(**query) -> html.Div:
     """The page for the filters in the query string (kept in a Store the callbacks read). The
     ranking figure is the page's own choice, kept for the browser session."""
-    search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
+    search = query_to_search(query)
     return html.Div([
         dcc.Store(id=ids.LEADERBOARD_FILTERS, data=search),
         dcc.Store(id=ids.LEADERBOARD_REP_CLICK),

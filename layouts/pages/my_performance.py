@@ -1,9 +1,9 @@
 """My performance: one rep's KPIs, quota progress, rank in team and company, open pipeline,
 activity against the team median, lead response and a commission estimate. Reps see their
-own; other roles pick a rep in their scope. `layout(**query)` is a skeleton; callbacks fill it."""
+own; other roles pick a rep in their scope. `layout(**query)` is a skeleton; the page router
+fills its parts (callbacks/my_performance.py PARTS)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -12,9 +12,9 @@ from app.formatting import format_date, format_value
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.kpi.registry import COUNT, MONEY, NUMBER, PERCENT
-from app.kpi.urlstate import filters_to_search, parse_filters
+from app.kpi.urlstate import filters_to_search, query_to_filters
 from layouts import ids
-from layouts.components import card, empty_state, loading
+from layouts.components import card, empty_state
 
 TILE_KPIS = ("revenue", "won_deals", "win_rate", "avg_deal_size", "quota_attainment")
 PIPELINE_KPIS = ("open_deals", "pipeline_value", "stale_deals", "deals_without_next_task")
@@ -24,8 +24,8 @@ ACTIVITY_LABELS = {"activities": N_("Activities"), "calls": N_("Calls"), "meetin
 
 def layout(**query) -> html.Div:
     """The page for the filters in the query string (`rep` picks the rep, within the scope)."""
-    filters = parse_filters(urlencode(query, doseq=True))
-    part = lambda key: loading(key, html.Div(id=key))  # noqa: E731
+    filters = query_to_filters(query)
+    part = lambda key: html.Div(id=key)  # noqa: E731
     return html.Div([
         dcc.Store(id=ids.MY_PERFORMANCE_FILTERS, data=filters_to_search(filters)),
         dcc.Store(id=ids.MY_PERFORMANCE_SHOWN),

@@ -1,8 +1,8 @@
 """Overview: headline KPI tiles, revenue against quota, this month's pacing, revenue by country,
-product and channel, top reps. `layout(**query)` is a skeleton; callbacks fill it."""
+product and channel, top reps. `layout(**query)` is a skeleton; the page router fills its parts
+(callbacks/overview.py PARTS)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -11,9 +11,9 @@ from app.formatting import format_value
 from app.i18n import gettext as _
 from app.kpi.definitions.quota import QUOTA_NOT_COMPARABLE
 from app.kpi.registry import PERCENT
-from app.kpi.urlstate import filters_to_search, parse_filters
+from app.kpi.urlstate import query_to_search
 from layouts import ids
-from layouts.components import card, graph, loading
+from layouts.components import card, graph
 from layouts.figures import pacing_figure
 
 # Tile KPIs in display order. Open-pipeline KPIs broken down by month are an ageing view
@@ -31,30 +31,30 @@ TOP_REPS = 10
 
 def layout(**query) -> html.Div:
     """The page for the filters in the query string (kept in a Store the callbacks read)."""
-    search = filters_to_search(parse_filters(urlencode(query, doseq=True)))
+    search = query_to_search(query)
     return html.Div([
         dcc.Store(id=ids.OVERVIEW_FILTERS, data=search),
         dcc.Store(id=ids.OVERVIEW_REP_CLICK),
         dcc.Store(id=ids.OVERVIEW_GO),
         html.H1(_("Overview"), className="h4 my-2"),
-        loading(ids.OVERVIEW_TILES, html.Div(id=ids.OVERVIEW_TILES, className="mb-2")),
+        html.Div(id=ids.OVERVIEW_TILES, className="mb-2"),
         dbc.Row([
             dbc.Col(card(_("Revenue by month against quota"),
-                         loading(ids.OVERVIEW_TREND, graph(ids.OVERVIEW_TREND)),
+                         graph(ids.OVERVIEW_TREND),
                          footer=_("The 12 months up to the end of the chosen period")), lg=8, className="mb-3"),
             dbc.Col(card(_("This month: plan, fact and projection"),
-                         loading(ids.OVERVIEW_PACING, html.Div(id=ids.OVERVIEW_PACING))), lg=4, className="mb-3"),
+                         html.Div(id=ids.OVERVIEW_PACING)), lg=4, className="mb-3"),
         ]),
         dbc.Row([
-            dbc.Col(card(_("Revenue by country"), loading(ids.OVERVIEW_MAP, graph(ids.OVERVIEW_MAP)),
+            dbc.Col(card(_("Revenue by country"), graph(ids.OVERVIEW_MAP),
                          footer=_("Click a country to show only its figures")), lg=6, className="mb-3"),
-            dbc.Col(card(_("Revenue by product"), loading(ids.OVERVIEW_PRODUCTS, graph(ids.OVERVIEW_PRODUCTS)),
+            dbc.Col(card(_("Revenue by product"), graph(ids.OVERVIEW_PRODUCTS),
                          footer=_("Click a product or category to drill down")), lg=6, className="mb-3"),
         ]),
         dbc.Row([
-            dbc.Col(card(_("Revenue by channel"), loading(ids.OVERVIEW_CHANNELS, graph(ids.OVERVIEW_CHANNELS)),
+            dbc.Col(card(_("Revenue by channel"), graph(ids.OVERVIEW_CHANNELS),
                          footer=_("Click a bar to show only that channel")), lg=6, className="mb-3"),
-            dbc.Col(card(_("Top reps"), loading(ids.OVERVIEW_REPS, html.Div(id=ids.OVERVIEW_REPS)),
+            dbc.Col(card(_("Top reps"), html.Div(id=ids.OVERVIEW_REPS),
                          footer=_("Click a rep to show only their figures")), lg=6, className="mb-3"),
         ]),
     ])

@@ -16,10 +16,11 @@ from app.kpi.evaluate import evaluate
 from app.kpi.query import KpiQuery, Scope
 from app.kpi.tiles import tile_values
 from app.kpi.urlstate import period_of
+from callbacks import my_performance as my_performance_callbacks
 from layouts import ids
-from layouts.components import ONE_ROW_TILES, tile_grid
+from layouts.components import ONE_ROW_TILES, PART_FAILED, tile_grid
 from layouts.pages import my_performance as page
-from tests.dash_client import find_key, post_callback
+from tests.dash_client import open_page, page_part
 from tests.integration.web_fixture import web  # noqa: F401  (fixture)
 
 SEARCH = "?period=last_12_months&compare=prev"
@@ -37,11 +38,17 @@ def today():
 
 
 def ask(web, who, key_id, search, prop="children"):
-    key = find_key(web.dash, key_id, prop)
-    resp = post_callback(web.client(who), web.dash, key, values={(ids.MY_PERFORMANCE_FILTERS, "data"): search})
-    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
-    assert "sideUpdate" not in resp.get_json(), (who, key_id)       # the friendly error was not shown
-    return resp.get_json()["response"]
+    """The outputs of the page part holding (key_id, prop), as the page router renders the page
+    for `who`: {component id: {prop: value}}."""
+    outputs = next(key for key in my_performance_callbacks.PARTS
+                   if (key_id, prop) in (key if isinstance(key[0], tuple) else (key,)))
+    outputs = outputs if isinstance(outputs[0], tuple) else (outputs,)
+    resp = open_page(web.client(who), web.dash, "/my-performance", search)
+    assert PART_FAILED not in resp.get_data(as_text=True), (who, key_id)     # no part failed
+    shown = {}
+    for cid, name in outputs:
+        shown.setdefault(cid, {})[name] = page_part(resp, cid, name)
+    return shown
 
 
 def rep_query(web, who, compare="prev"):

@@ -13,10 +13,11 @@ from app.data.system_schema import import_runs
 from app.kpi.evaluate import evaluate
 from app.kpi.tiles import tile_values
 from app.kpi.urlstate import kpi_query, parse_filters, trend_query
+from callbacks import overview as overview_callbacks
 from layouts import ids
 from layouts.components import tile_grid
 from layouts.pages import overview as page
-from tests.dash_client import find_key, post_callback
+from tests.dash_client import find_key, open_page, page_part, post_callback
 from tests.integration.web_fixture import web  # noqa: F401  (fixture)
 
 EMPTY = "No data for these filters"
@@ -28,6 +29,9 @@ def today():
 
 
 def ask(web, who, key_id, prop, search, **kwargs):
+    """A part of the Overview as the page router renders it for `who`, or another callback's output."""
+    if (key_id, prop) in overview_callbacks.PARTS:
+        return page_part(open_page(web.client(who), web.dash, "/", search), key_id, prop)
     key = find_key(web.dash, key_id, prop)
     values = {(ids.OVERVIEW_FILTERS, "data"): search, **kwargs.pop("values", {})}
     resp = post_callback(web.client(who), web.dash, key, values=values, **kwargs)
@@ -135,16 +139,25 @@ def test_choosing_a_language_stores_it_for_the_user(web):
     post_callback(client, web.dash, key, wildcard={"locale": "en"})
 
 
-def test_a_failing_callback_answers_with_a_friendly_message(web, monkeypatch):
+def test_a_failing_part_says_so_in_plain_words_and_the_rest_of_the_page_shows(web, monkeypatch):
     from app.kpi import service
 
     def broken(*args, **kwargs):
         raise sa.exc.OperationalError("SELECT secret FROM somewhere", {}, Exception("boom"))
-    monkeypatch.setattr(service, "ask", broken)
-    resp = post_callback(web.client("executive"), web.dash, find_key(web.dash, ids.OVERVIEW_MAP, "figure"),
-                         values={(ids.OVERVIEW_FILTERS, "data"): SEARCH})
+    monkeypatch.setattr(service, "ask", broken)         # every part but the tiles asks through it
+    resp = open_page(web.client("executive"), web.dash, "/", SEARCH)
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "SELECT" not in body and "Traceback" not in body
+    failed = "Something went wrong while loading this part; it has been logged."
+    assert page_part(resp, ids.OVERVIEW_MAP, "figure")["layout"]["annotations"][0]["text"] == failed
+    assert failed in json.dumps(page_part(resp, ids.OVERVIEW_REPS, "children"))
+    assert "data-kpi" in json.dumps(page_part(resp, ids.OVERVIEW_TILES, "children"))     # shown all the same
+    # A callback that fails (the drill-down here) opens the page's error alert instead.
+    monkeypatch.setattr(overview_callbacks.page, "drill_target", broken)
+    resp = post_callback(web.client("executive"), web.dash, find_key(web.dash, ids.OVERVIEW_GO, "data"),
+                         changed="overview-channels.clickData",
+                         values={(ids.OVERVIEW_CHANNELS, "clickData"): {"points": [{"customdata": "online"}]}})
+    assert resp.status_code == 200 and "SELECT" not in resp.get_data(as_text=True)
     assert resp.get_json()["sideUpdate"][ids.ERROR]["is_open"] is True
 
 

@@ -12,15 +12,14 @@ from app import create_app
 from app.auth.pages import ADMINISTRATION, PAGES, pages_for
 from app.auth.roles import Role
 from app.config import Config
+from app.dash_app import callback_modules
 from app.data.system_schema import audit_log
 from callbacks.policy import roles_for
 from layouts import ids
-from tests.dash_client import callback_body, find_key, login, post_callback, server_callbacks
+from tests.dash_client import callback_body, find_key, login, open_page, page_part, post_callback, server_callbacks
 from tests.integration.web_fixture import LOGINS, PASSWORD, web  # noqa: F401  (fixture)
 
 PUBLIC = {"/login", "/healthz"}
-OVERVIEW_OUTPUTS = {ids.OVERVIEW_TILES, ids.OVERVIEW_TREND, ids.OVERVIEW_PACING, ids.OVERVIEW_MAP,
-                    ids.OVERVIEW_PRODUCTS, ids.OVERVIEW_CHANNELS, ids.OVERVIEW_REPS}
 
 
 def concrete(rule) -> str:
@@ -39,6 +38,19 @@ def forged_values(rep_id: str, team: str, territory: str) -> tuple[dict, dict]:
               (ids.OVERVIEW_CHANNELS, "clickData"): {"points": [{"customdata": "online"}]},
               (ids.OVERVIEW_REP_CLICK, "data"): rep_id, (ids.LEADERBOARD_REP_CLICK, "data"): rep_id}
     return values, {"rep": rep_id, "locale": "en", "key": "rep", "page": "overview"}
+
+
+def forged_pages(web, client, search: str) -> list:
+    """(path, the page router's answer) for every page of the page table, opened with `search`."""
+    return [(p.path, open_page(client, web.dash, p.path, search)) for p in PAGES]
+
+
+def shown_parts(web, resp) -> str:
+    """What a page router's answer shows in the parts it filled in (the page's callbacks
+    module's PARTS), as text: not the query string the page keeps, which echoes the request."""
+    return json.dumps([page_part(resp, cid, prop) for module in callback_modules()
+                       for outputs in getattr(module, "PARTS", {})
+                       for cid, prop in (outputs if isinstance(outputs[0], tuple) else (outputs,))])
 
 
 def denials(web, username: str) -> int:
@@ -139,9 +151,20 @@ def test_a_rep_forging_any_callback_gets_403_or_only_what_they_may_see(web):
                                                               "value": web.user("rep")["rep_id"]}]
             assert [o["value"] for o in options[ids.FILTER["team"]]["options"]] == [web.team("rep")]
     refused_outputs = {k.split(".")[0] for k in refused}
-    assert OVERVIEW_OUTPUTS <= refused_outputs                  # every Overview callback
     assert {ids.OVERVIEW_GO, ids.LEADERBOARD_GO} <= refused_outputs     # the drill-down, opening a rep
     assert denials(web, LOGINS["rep"]) == before + len(refused)
+    # Pages are rendered whole (their parts filled in): any page, any forged query string, the
+    # rep's own rows only. Pages a rep may not open are the 403 page (audited); the root sends
+    # them to their own page.
+    opened = {}
+    for path, resp in forged_pages(web, client, values[(ids.URL, "search")]):
+        assert resp.status_code == 200, path
+        opened[path] = resp.get_data(as_text=True)
+        text = shown_parts(web, resp)
+        assert web.rep_name("other_rep") not in text and other["rep_id"] not in text, path
+    assert ids.MY_PERFORMANCE_TILES in opened["/my-performance"] and web.rep_name("rep") in opened["/my-performance"]
+    assert ids.HOME_REDIRECT in opened["/"] and ids.OVERVIEW_TILES not in opened["/"]
+    assert ids.FORBIDDEN in opened["/admin/users"] and ids.OVERVIEW_TILES not in json.dumps(opened)
 
 
 def test_a_rep_opening_the_site_root_lands_on_my_performance(web):

@@ -171,3 +171,19 @@ def test_graphs_use_plotlys_locale_where_it_has_a_right_one():
     assert components.graph_config("ru")["locale"] == "ru" and "locale" not in components.graph_config("pl")
     assert components.graph_config("zh")["locale"] == "zh-CN"
     assert "locale" not in components.graph_config("fa") and "locale" not in components.graph_config("en")
+
+
+def test_every_part_a_page_router_fills_is_in_that_pages_skeleton():
+    from app.dash_app import callback_modules
+    filled = 0
+    for module in callback_modules():
+        key = module.__name__.split(".")[-1]
+        parts = getattr(module, "PARTS", None)
+        if not parts:
+            continue
+        skeleton = set(component_ids(import_module(PAGE_LAYOUTS[key]).layout(period="ytd")))
+        for outputs in parts:
+            for component_id, _prop in (outputs if isinstance(outputs[0], tuple) else (outputs,)):
+                assert component_id in skeleton, (key, component_id)
+                filled += 1
+    assert filled >= 15                     # the Overview's and My performance's
