@@ -24,7 +24,6 @@ from app.kpi.urlstate import query_to_search
 from callbacks import parts as parts_filler
 from callbacks import policy
 from callbacks import shell as shell_callbacks
-from callbacks import view_as as view_as_callbacks
 from layouts import ids, shell
 from layouts.components import forbidden_page, home_redirect
 
@@ -86,9 +85,8 @@ def land_on_home_page():
 
 
 def callback_modules() -> list:
-    """The shell's callbacks (with the view-as banner) and each page's callbacks module
-    (callbacks.<key>), if it has one."""
-    modules = [shell_callbacks, view_as_callbacks]
+    """The shell's callbacks and each page's callbacks module (callbacks.<key>), if it has one."""
+    modules = [shell_callbacks]
     for page in PAGES:
         name = f"callbacks.{page.key}"
         if importlib.util.find_spec(name) is not None:

@@ -1,9 +1,11 @@
-"""Shell callbacks: navbar, user menu, freshness badge, language, filter bar and breadcrumbs."""
+"""Shell callbacks: navbar, user menu, freshness badge, view-as banner, language, filter bar
+and breadcrumbs."""
 from __future__ import annotations
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from app.auth.pages import page_at, pages_for
+from app.auth.routes import csrf_token
 from app.i18n import LOCALES, current_locale
 from app.kpi import service
 from app.kpi.urlstate import filters_to_search, parse_filters
@@ -13,35 +15,36 @@ from layouts.components import breadcrumbs
 from layouts.filter_bar import (ALL_FILTERS, MODE_CLASS, ROW_CLASS, carried_filters, controls_from_filters, crumb_items,
                                 filter_mode, filters_from_controls, options_for_controls)
 from layouts.shell import freshness_badge, nav_links, user_menu
+from layouts.view_as import view_as_banner
 
 CONTROLS = [(ids.FILTER_PERIOD, "value"), (ids.FILTER_RANGE, "start_date"), (ids.FILTER_RANGE, "end_date"),
             (ids.FILTER_COMPARE, "value")] + [(ids.FILTER[key], "value") for key in ids.FILTER_KEYS]
 
 
 @allow(EVERYONE)
-def update_shell_nav(pathname, search):
-    """Links to the pages the viewer's role may open, carrying the current filters (not the rep
-    shown on My performance: it is that page's subject, not a filter for the others)."""
-    carried = carried_filters(parse_filters(search), page_at(pathname))
-    return nav_links(pages_for(service.viewer_role()), filters_to_search(carried), pathname)
+def update_shell_page(pathname, search):
+    """What follows the page and its filters: links to the pages the viewer's role may open,
+    carrying the filters (not the rep shown on My performance: it is that page's subject, not
+    a filter for the others); the filter bar's mode (none on the 403 page or pages without
+    filters, the period only where drill-down filters do not apply); the active drill-down
+    filters as breadcrumbs, where they apply."""
+    page, role, filters = page_at(pathname), service.viewer_role(), parse_filters(search)
+    links = nav_links(pages_for(role), filters_to_search(carried_filters(filters, page)), pathname)
+    mode = filter_mode(page, role)
+    crumbs = [] if mode != ALL_FILTERS else breadcrumbs(
+        crumb_items(filters, service.filter_options() if filters else {}, current_locale()))
+    return links, MODE_CLASS[mode], crumbs
 
 
 @allow(EVERYONE)
-def update_shell_filter_bar(pathname):
-    """The filter bar on pages it applies to: none on the 403 page or pages without filters,
-    the period only where drill-down filters do not apply."""
-    return MODE_CLASS[filter_mode(page_at(pathname), service.viewer_role())]
-
-
-@allow(EVERYONE)
-def update_shell_user(_pathname):
-    return user_menu(service.viewer())
-
-
-@allow(EVERYONE)
-def update_shell_freshness(_pathname):
-    state = service.freshness()
-    return freshness_badge(state["state"], state["last_success_at"], current_locale(), state["timezone"])
+def update_shell_status(_pathname):
+    """Who is signed in, whom an admin views as (the banner is shown to every role: it is the
+    viewed user's pages that matter, and it says only what the session holds), and how fresh
+    the data is: again on every page, so a new import shows without a reload."""
+    state, viewed = service.freshness(), service.viewing_as()
+    return (user_menu(service.viewer()),
+            freshness_badge(state["state"], state["last_success_at"], current_locale(), state["timezone"]),
+            view_as_banner(viewed, csrf_token() if viewed else ""))
 
 
 @allow(EVERYONE)
@@ -57,15 +60,6 @@ def update_shell_filters(search, *controls):
     new_search = filters_to_search(changed)
     return [new_search if new_search != (search or "") else no_update,
             *controls_from_filters(changed, today), *[no_update] * len(ids.FILTER_KEYS)]
-
-
-@allow(EVERYONE)
-def update_shell_breadcrumbs(search, pathname):
-    """The active drill-down filters, on pages where they apply."""
-    filters = parse_filters(search)
-    if filter_mode(page_at(pathname), service.viewer_role()) != ALL_FILTERS:
-        return []
-    return breadcrumbs(crumb_items(filters, service.filter_options() if filters else {}, current_locale()))
 
 
 # Removing a crumb drops that filter from the URL (the filters callback then tidies the URL).
@@ -125,16 +119,17 @@ def update_shell_locale(clicks):
 
 
 def register(app) -> None:
-    url_in = [Input(ids.URL, "pathname")]
-    app.callback(Output(ids.NAV, "children"), url_in + [Input(ids.URL, "search")])(update_shell_nav)
-    app.callback(Output(ids.USER_MENU, "children"), url_in)(update_shell_user)
-    app.callback(Output(ids.FRESHNESS, "children"), url_in)(update_shell_freshness)
+    # The page router's own location: unlike the shell's, no callback writes it, so these run
+    # with the router (the filter bar's callback may rewrite the shell's, and anything reading
+    # that would wait for it: another round trip on every page load).
+    page = [Input(ids.PAGES_LOCATION, "pathname"), Input(ids.PAGES_LOCATION, "search")]
+    app.callback(Output(ids.NAV, "children"), Output(ids.FILTER_BAR, "className"), Output(ids.BREADCRUMBS, "children"),
+                 *page)(update_shell_page)
+    app.callback(Output(ids.USER_MENU, "children"), Output(ids.FRESHNESS, "children"), Output(ids.VIEW_AS, "children"),
+                 page[0])(update_shell_status)
     app.callback([Output(ids.URL, "search")] + [Output(i, p) for i, p in CONTROLS]
                  + [Output(ids.FILTER[key], "options") for key in ids.FILTER_KEYS],
                  [Input(ids.URL, "search")] + [Input(i, p) for i, p in CONTROLS])(update_shell_filters)
-    app.callback(Output(ids.FILTER_BAR, "className"), url_in)(update_shell_filter_bar)
-    app.callback(Output(ids.BREADCRUMBS, "children"), Input(ids.URL, "search"),
-                 Input(ids.URL, "pathname"))(update_shell_breadcrumbs)
     app.clientside_callback(CRUMB_REMOVED_JS, Output(ids.URL, "search", allow_duplicate=True),
                             Input({"type": ids.CRUMB_REMOVE, "key": ALL}, "n_clicks"), State(ids.URL, "search"),
                             prevent_initial_call=True)

@@ -2,12 +2,13 @@
 
 # Shell
 URL = "shell-url"
+PAGES_LOCATION = "_pages_location"         # the Location of Dash's page router (dash.page_container)
 NAVBAR_TOGGLER = "shell-navbar-toggler"
 NAVBAR_COLLAPSE = "shell-navbar-collapse"
 NAV = "shell-nav"
 NAV_LINK = "shell-nav-link"                  # pattern-matching: {"type": NAV_LINK, "page": page key}
 NAV_ADMIN = "shell-nav-admin"                # the "Admin" dropdown holding the administration pages
-VIEW_AS = "shell-view-as"                    # the view-as banner (filled by callbacks.view_as)
+VIEW_AS = "shell-view-as"                    # the view-as banner
 LOCALE_ITEM = "shell-locale-item"            # pattern-matching: {"type": LOCALE_ITEM, "locale": code}
 LOCALE_SAVED = "shell-locale-saved"
 LOCALE_RELOAD = "shell-locale-reload"

@@ -13,7 +13,7 @@ from tests.dash_client import callback_body
 from tests.integration.login_helpers import apps, client_from, clock, events, sign_in  # noqa: F401
 from tests.integration.web_fixture import LOGINS, PASSWORD, web  # noqa: F401  (fixture)
 
-NAV = f"{ids.NAV}.children"
+STATUS = f"..{ids.USER_MENU}.children...{ids.FRESHNESS}.children...{ids.VIEW_AS}.children.."   # a shell callback
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -45,7 +45,7 @@ def test_the_csp_allows_exactly_the_inline_scripts_of_the_page(web):
 def test_every_kind_of_response_carries_the_headers(web):
     client = web.client("rep")
     for resp in (client.get("/login"), client.get("/healthz"), client.get("/api/v1/kpis/catalogue"),
-                 client.post("/_dash-update-component", json=callback_body(web.dash, NAV))):
+                 client.post("/_dash-update-component", json=callback_body(web.dash, STATUS))):
         assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert resp.headers["Referrer-Policy"] == "same-origin"
@@ -61,7 +61,7 @@ def test_hsts_when_served_over_https(web, apps):
 
 def test_posts_from_another_origin_are_refused_and_audited(web):
     client = web.client("manager")
-    body = callback_body(web.dash, NAV, values={(ids.URL, "pathname"): "/"})
+    body = callback_body(web.dash, STATUS, values={(ids.PAGES_LOCATION, "pathname"): "/"})
     before = len(events(web.engine, "cross_origin_refused"))
     ok = {"Origin": "http://localhost"}
     assert client.post("/_dash-update-component", json=body, headers=ok).status_code == 200

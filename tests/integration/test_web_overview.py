@@ -114,7 +114,7 @@ def test_filter_bar_options_follow_the_scope(web):
 
 def test_freshness_badge_warns_when_the_last_import_failed(web):
     state = lambda: ask(web, "executive", ids.FRESHNESS, "children", "",  # noqa: E731
-                        values={(ids.URL, "pathname"): "/"})["props"]["data-state"]
+                        values={(ids.PAGES_LOCATION, "pathname"): "/"})["props"]["data-state"]
     assert state() == "ok"
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with web.engine.begin() as conn:
@@ -171,7 +171,7 @@ def test_the_filter_bar_shows_where_filters_apply(web):
         ("executive", "/nowhere"): "d-none",
     }
     for (who, path), mode in expected.items():
-        resp = post_callback(web.client(who), web.dash, key, values={(ids.URL, "pathname"): path})
+        resp = post_callback(web.client(who), web.dash, key, values={(ids.PAGES_LOCATION, "pathname"): path})
         shown = resp.get_json()["response"][ids.FILTER_BAR]["className"]
         assert {"d-none": shown == "d-none", "period": "filters-period-only" in shown,
                 "all": "border-bottom" in shown and "filters-period-only" not in shown}[mode], (who, path, shown)
@@ -184,7 +184,7 @@ def test_the_rep_picked_on_my_performance_stays_there(web):
     search = "?period=ytd&rep=" + web.user("rep")["rep_id"] + "&channel=online"
 
     def hrefs(path):
-        values = {(ids.URL, "pathname"): path, (ids.URL, "search"): search}
+        values = {(ids.PAGES_LOCATION, "pathname"): path, (ids.PAGES_LOCATION, "search"): search}
         links = post_callback(web.client("manager"), web.dash, key, values=values).get_json()["response"]
         return {link["props"]["children"]["props"]["href"] for link in links[ids.NAV]["children"]}
     assert hrefs("/my-performance") == {"/?period=ytd&channel=online", "/my-performance?period=ytd&channel=online",
@@ -192,7 +192,7 @@ def test_the_rep_picked_on_my_performance_stays_there(web):
     assert "/?" + search.lstrip("?") in hrefs("/")
     crumbs = find_key(web.dash, ids.BREADCRUMBS, "children")
     ask_crumbs = lambda path: post_callback(web.client("manager"), web.dash, crumbs, values={  # noqa: E731
-        (ids.URL, "pathname"): path, (ids.URL, "search"): search}).get_json()["response"][ids.BREADCRUMBS]["children"]
+        (ids.PAGES_LOCATION, "pathname"): path, (ids.PAGES_LOCATION, "search"): search}).get_json()["response"][ids.BREADCRUMBS]["children"]
     assert ask_crumbs("/my-performance") == []
     assert "Channel: Online" in json.dumps(ask_crumbs("/"))
 

@@ -113,7 +113,7 @@ def test_a_callback_without_a_policy_is_refused_and_audited(web, module_db_url):
 
 def test_callback_requests_must_be_json_and_name_a_known_callback(web):
     client = web.client("executive")
-    body = json.dumps(callback_body(web.dash, f"{ids.NAV}.children"))
+    body = json.dumps(callback_body(web.dash, find_key(web.dash, ids.NAV, "children")))
     assert client.post("/_dash-update-component", data=body, content_type="text/plain").status_code == 415
     assert client.post("/_dash-update-component", json={"output": "nope.children"}).status_code == 400
     assert client.post("/_dash-update-component", json=[1, 2]).status_code == 400
@@ -188,7 +188,7 @@ def test_a_rep_opening_the_site_root_lands_on_my_performance(web):
 def test_the_navbar_and_the_page_table_agree_for_every_role(web):
     key = find_key(web.dash, ids.NAV, "children")
     for who in ("admin", "executive", "manager", "rep"):
-        values = {(ids.URL, "pathname"): "/", (ids.URL, "search"): "?period=ytd&junk=1"}
+        values = {(ids.PAGES_LOCATION, "pathname"): "/", (ids.PAGES_LOCATION, "search"): "?period=ytd&junk=1"}
         links = response_of(post_callback(web.client(who), web.dash, key, values=values))[ids.NAV]["children"]
         hrefs = [href for link in links for href in hrefs_in(link)]
         role = Role(web.user(who)["role"])
