@@ -27,13 +27,10 @@ def install(server, dash_app) -> None:
     """Add the cache rules to `server` (after the login guard, so nothing is served to strangers)."""
     registered = dash_app.registered_paths
 
-    @lru_cache(maxsize=None)
     def vendor_etag(package: str, path: str) -> str | None:
-        """Dash's tag for a bundle it serves (SHA-1 of the file, see dash/backends/_flask.py)."""
-        if path not in registered.get(package, ()):
-            return None
-        data = pkgutil.get_data(package, path)
-        return None if data is None else generate_etag(data)
+        """Dash's tag for a bundle it serves (SHA-1 of the file, see dash/backends/_flask.py);
+        None for anything else, so the cache holds only the app's own bundles."""
+        return _file_etag(package, path) if path in registered.get(package, ()) else None
 
     def not_modified():
         if request.method != "GET" or not request.path.startswith(VENDOR_PREFIX):
@@ -48,12 +45,19 @@ def install(server, dash_app) -> None:
     server.after_request(cache_headers)
 
 
+@lru_cache(maxsize=None)
+def _file_etag(package: str, path: str) -> str | None:
+    data = pkgutil.get_data(package, path)
+    return None if data is None else generate_etag(data)
+
+
 def cache_headers(response):
-    path = request.path
-    if path.startswith(VENDOR_PREFIX):
+    path, served = request.path, response.status_code in (200, 304)
+    if path.startswith(VENDOR_PREFIX) and served:
         # Dash already gives fingerprinted files a max-age and the others an ETag.
         response.cache_control.private = True
-    elif path.startswith(ASSETS_PREFIX) and request.args.get("m") and response.status_code == 200:
+    elif path.startswith(ASSETS_PREFIX) and request.args.get("m") and served:
+        response.cache_control.no_cache = None      # Flask's default for static files
         response.cache_control.private = True
         response.cache_control.max_age = YEAR
     elif path.startswith(DATA_PREFIXES):

@@ -55,20 +55,29 @@ def build_dash(server: Flask) -> Dash:
                background_callback_manager=server.extensions["jobs"],
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     modules = {m.__name__: m for m in callback_modules()}
+    parts = {page.key: getattr(modules.get(f"callbacks.{page.key}"), "PARTS", None) for page in PAGES}
     for page in PAGES:
         module = importlib.import_module(PAGE_LAYOUTS[page.key])
-        parts = getattr(modules.get(f"callbacks.{page.key}"), "PARTS", None)
         dash.register_page(module.__name__, path=page.path, name=page.name, order=page.order,
-                           title=_page_title(page), layout=guarded_layout(page, module.layout, parts),
+                           title=_page_title(page), layout=guarded_layout(page, module.layout, parts[page.key]),
                            roles=sorted(r.value for r in page.roles))
     with server.test_request_context("/"):
         # Dash renders a function layout once when it is set; its text needs a request (locale).
         app.layout = shell.layout
+        check_parts(parts)
     for module in modules.values():
         module.register(app)
     server.before_request(policy.enforce(app))
     server.before_request(land_on_home_page)
     return app
+
+
+def check_parts(parts: dict) -> None:
+    """Every id a page's PARTS fill is in that page's skeleton (else each view of it would fail)."""
+    for key, page_parts in parts.items():
+        lacking = page_parts and parts_filler.missing(importlib.import_module(PAGE_LAYOUTS[key]).layout(), page_parts)
+        if lacking:
+            raise RuntimeError(f"callbacks.{key}.PARTS fills ids its layout lacks: {lacking}")
 
 
 def land_on_home_page():

@@ -12,7 +12,7 @@ from app.kpi.definitions.quota import comparable_with_quota
 from app.kpi.leaderboard import metrics_for
 from app.kpi.urlstate import drilldown_filters, kpi_query, parse_filters
 from callbacks.policy import allow
-from callbacks.shell import follow, gate_row_clicks
+from callbacks.clientside import follow, gate_row_clicks
 from layouts import ids
 from layouts.pages import leaderboard as page
 

@@ -13,7 +13,7 @@ from app.kpi.tiles import tile_values, withheld
 from app.kpi.urlstate import (drilldown_filters, filters_to_search, kpi_query, month_to_date_query, parse_filters,
                               trend_query, with_filter)
 from callbacks.policy import allow
-from callbacks.shell import follow, gate_row_clicks
+from callbacks.clientside import follow, gate_row_clicks
 from layouts import figures, ids
 from layouts.components import rep_table, tile_grid
 from layouts.pages import overview as page

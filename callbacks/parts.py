@@ -19,25 +19,54 @@ from layouts.figures import empty_figure
 log = logging.getLogger(__name__)
 
 
+KEEP = object()      # a failed part leaves this output as the skeleton has it
+
+
+def outputs_of(key) -> tuple:
+    """The (component id, prop) pairs a PARTS key names: one pair, or a tuple of them."""
+    return key if isinstance(key[0], tuple) else (key,)
+
+
+def missing(layout, parts: dict) -> list[str]:
+    """The ids `parts` fill that `layout` lacks (checked once, when the app is built)."""
+    present = {c.id for c in [layout, *layout._traverse()] if isinstance(getattr(c, "id", None), str)}
+    return [cid for key in parts for cid, _prop in outputs_of(key) if cid not in present]
+
+
 def fill(layout, parts: dict, search: str):
-    """`layout` with each part's output set to what its function returns for `search`. A part
-    that fails is logged and shows a friendly message; the others are shown."""
+    """`layout` with each part's outputs set to what its function returns for `search`. A part
+    that fails is logged and shows a friendly message; the others are shown. (`_traverse` is
+    how Dash itself walks a component tree.)"""
     by_id = {c.id: c for c in [layout, *layout._traverse()] if isinstance(getattr(c, "id", None), str)}
-    for outputs, render in parts.items():
-        many = isinstance(outputs[0], tuple)
-        targets = outputs if many else (outputs,)
+    for key, render in parts.items():
+        targets = outputs_of(key)
         try:
             values = render(search)
+            values = tuple(values) if len(targets) > 1 else (values,)
+            if len(values) != len(targets):
+                raise ValueError(f"{render.__name__} gave {len(values)} values for {len(targets)} outputs")
         except Exception:       # noqa: BLE001 — one part's failure must not blank the page
             log.exception("page part %s failed", targets)
-            values = [_failed(prop) for _, prop in targets] if many else _failed(targets[0][1])
-        for (component_id, prop), value in zip(targets, values if many else (values,)):
-            setattr(by_id[component_id], prop, value)
+            values = tuple(_failed(prop) for _cid, prop in targets)
+        for (component_id, prop), value in zip(targets, values):
+            if value is not KEEP:
+                setattr(by_id[component_id], prop, value)
     return layout
 
 
+def shielded(render, fallback=None):
+    """render(), or `fallback` when it fails (logged): for a piece that shares a callback with
+    pieces that must show whatever happens to it (the view-as banner, the navbar)."""
+    try:
+        return render()
+    except Exception:       # noqa: BLE001
+        log.exception("%s failed", getattr(render, "__name__", "a piece of the page"))
+        return fallback
+
+
 def _failed(prop: str):
-    """What a failed part's output shows: the message where there is room for one."""
+    """What a failed part's output shows: the message where there is room for one; other
+    outputs (a picker's value, a class) stay as the skeleton has them."""
     if prop == "figure":
         return empty_figure(_(PART_FAILED))
-    return error_alert() if prop == "children" else [] if prop == "options" else None
+    return error_alert() if prop == "children" else [] if prop == "options" else KEEP

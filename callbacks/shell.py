@@ -9,6 +9,7 @@ from app.auth.routes import csrf_token
 from app.i18n import LOCALES, current_locale
 from app.kpi import service
 from app.kpi.urlstate import filters_to_search, parse_filters
+from callbacks.parts import shielded
 from callbacks.policy import EVERYONE, allow
 from layouts import ids
 from layouts.components import breadcrumbs
@@ -31,8 +32,8 @@ def update_shell_page(pathname, search):
     page, role, filters = page_at(pathname), service.viewer_role(), parse_filters(search)
     links = nav_links(pages_for(role), filters_to_search(carried_filters(filters, page)), pathname)
     mode = filter_mode(page, role)
-    crumbs = [] if mode != ALL_FILTERS else breadcrumbs(
-        crumb_items(filters, service.filter_options() if filters else {}, current_locale()))
+    crumbs = [] if mode != ALL_FILTERS else shielded(lambda: breadcrumbs(
+        crumb_items(filters, service.filter_options() if filters else {}, current_locale())), [])
     return links, MODE_CLASS[mode], crumbs
 
 
@@ -41,10 +42,14 @@ def update_shell_status(_pathname):
     """Who is signed in, whom an admin views as (the banner is shown to every role: it is the
     viewed user's pages that matter, and it says only what the session holds), and how fresh
     the data is: again on every page, so a new import shows without a reload."""
-    state, viewed = service.freshness(), service.viewing_as()
-    return (user_menu(service.viewer()),
-            freshness_badge(state["state"], state["last_success_at"], current_locale(), state["timezone"]),
+    viewed = service.viewing_as()
+    return (user_menu(service.viewer()), shielded(_freshness),
             view_as_banner(viewed, csrf_token() if viewed else ""))
+
+
+def _freshness():
+    state = service.freshness()
+    return freshness_badge(state["state"], state["last_success_at"], current_locale(), state["timezone"])
 
 
 @allow(EVERYONE)
@@ -75,35 +80,6 @@ CRUMB_REMOVED_JS = """function (clicks, search) {
     const rest = params.toString();
     return rest ? "?" + rest : "";
 }"""
-
-
-# Page callbacks that lead elsewhere (a drill-down, a rep picked or opened) write the new query
-# string or address to a Store on their own page, and this copies it to the URL in the browser.
-# Written straight to the URL (outside the page), Dash would call them each time the page or
-# its rows are drawn, prevent_initial_call or not: a server round trip for nothing on every load.
-FOLLOW_JS = """function (target) {
-    return (target === null || target === undefined) ? dash_clientside.no_update : target;
-}"""
-
-# Rows drawn by a callback fire their n_clicks inputs; this passes on only a real click, as
-# the clicked row's `rep` (pattern-matching ids {"type": …, "rep": rep_id}).
-ROW_CLICKED_JS = """function (clicks) {
-    const fired = dash_clientside.callback_context.triggered;
-    if (!fired.length || !fired[0].value) { return dash_clientside.no_update; }
-    return JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).rep;
-}"""
-
-
-def follow(app, store_id: str, prop: str = "search") -> None:
-    """Copy what a page callback writes to `store_id` to the URL's `prop` (search or href)."""
-    app.clientside_callback(FOLLOW_JS, Output(ids.URL, prop, allow_duplicate=True), Input(store_id, "data"),
-                            prevent_initial_call=True)
-
-
-def gate_row_clicks(app, row_type: str, store_id: str) -> None:
-    """Put the rep of a clicked row (pattern-matching ids of `row_type`) in `store_id`."""
-    app.clientside_callback(ROW_CLICKED_JS, Output(store_id, "data"), Input({"type": row_type, "rep": ALL}, "n_clicks"),
-                            prevent_initial_call=True)
 
 
 @allow(EVERYONE)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.data.schema import DEAL_CHANNELS, SEGMENTS  # noqa: F401  (the database's codes, re-exported)
+
 # Column types understood by the validator.
 STR, INT, DECIMAL, BOOL, DATE, TIMESTAMP = "str", "int", "decimal", "bool", "date", "timestamp"
 
@@ -20,10 +22,8 @@ LEAD_SOURCES = ("web_form", "phone", "chat", "callback_widget", "messenger", "em
 SPEND_CHANNELS = tuple(dict.fromkeys(ACQUISITION_CHANNELS + LEAD_SOURCES))
 LEAD_STATUSES = ("new", "working", "qualified", "converted", "disqualified")
 DEAL_STATUSES = ("open", "won", "lost")
-DEAL_CHANNELS = ("online", "offline", "retail", "wholesale", "agency", "partner")
 FORECAST_CATEGORIES = ("pipeline", "best_case", "commit", "omitted")
 LOSS_REASONS = ("price", "competitor", "no_budget", "no_decision", "timing", "product_fit", "other")
-SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "proposal", "message", "task")
 DIRECTIONS = ("inbound", "outbound")
 ACTIVITY_OUTCOMES = ("answered", "missed", "no_answer", "voicemail", "sent", "replied",

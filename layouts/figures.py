@@ -98,7 +98,8 @@ def sparkline_figure(series, unit: str, locale: str, currency: str = "USD") -> d
     validated go.Figure took 9 ms, most of the tiles' server time (bench/page_speed.py)."""
     layout = {"height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
               "xaxis": {"visible": False}, "yaxis": {"visible": False}, "font": {"family": font_family(locale)},
-              "separators": number_separators(locale), "paper_bgcolor": "white", "plot_bgcolor": "white"}
+              "separators": number_separators(locale), "paper_bgcolor": "white", "plot_bgcolor": "white",
+              "hoverlabel": {"align": "left"}}        # as the template gives the other charts
     if not has_data(v for _, v in series):
         return {"data": [], "layout": layout}
     labels, values = zip(*series)

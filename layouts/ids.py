@@ -28,7 +28,6 @@ FILTER_KEYS = ("territory", "region", "team", "rep", "product", "category", "cha
 FILTER = {key: f"shell-filter-{key}" for key in FILTER_KEYS}
 
 # Overview
-OVERVIEW_FILTERS = "overview-filters"
 OVERVIEW_TILES = "overview-tiles"
 OVERVIEW_TREND = "overview-trend"
 OVERVIEW_PACING = "overview-pacing"
@@ -41,7 +40,6 @@ OVERVIEW_REP_ROW = "overview-rep-row"        # pattern-matching: {"type": OVERVI
 OVERVIEW_GO = "overview-go"                  # Store: the query string a drill-down leads to
 
 # My performance
-MY_PERFORMANCE_FILTERS = "my_performance-filters"
 MY_PERFORMANCE_PICKER = "my_performance-picker"            # the row holding the rep dropdown
 MY_PERFORMANCE_REP = "my_performance-rep"
 MY_PERFORMANCE_SHOWN = "my_performance-shown"  # Store: the rep the page shows (set with the picker)

@@ -68,10 +68,12 @@ def open_page(client, dash_app, path: str, search: str = ""):
                                                          ("_pages_location", "search"): search})
 
 
-def page_part(resp, component_id: str, prop: str):
-    """`prop` of the component `component_id` in a page router's answer (None if absent)."""
+def page_part(resp, component_id: str, prop: str, required: bool = True):
+    """`prop` of the component `component_id` in a page router's answer, which must hold it
+    (not the 403 page, not a redirect) unless not `required` (then None when absent)."""
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     found = _find(resp.get_json()["response"]["_pages_content"]["children"], component_id)
+    assert found is not None or not required, f"{component_id} is not on the page"
     return None if found is None else found.get(prop)
 
 

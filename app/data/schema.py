@@ -23,6 +23,11 @@ PRICE = sa.Numeric(18, 4, asdecimal=False)
 SHARE = sa.Numeric(9, 6, asdecimal=False)
 TS = sa.DateTime()
 
+# The codes a deal's channel and an account's segment may hold (the import admits no others:
+# etl/contract.py); the filter bar offers those that occur.
+DEAL_CHANNELS = ("online", "offline", "retail", "wholesale", "agency", "partner")
+SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
+
 
 def _fk(target: str, **kw) -> sa.ForeignKey:
     return sa.ForeignKey(target, **kw)

@@ -81,7 +81,7 @@ def build_view(ctx, subject: str, time_col: str | None = None, kpi_id: str = "")
         date_expr = col if isinstance(col.type, sa.Date) and not isinstance(col.type, sa.DateTime) \
             else ctx.local_date(col)
         view.group = Bucket(q.by, date_expr)
-    elif q.by in ("product", "category") and subject != "deals":     # the product rollup
+    elif q.by in ("product", "category") and q.by in sub.dims:       # the product rollup
         view.group = sa.func.coalesce(sub.dims[q.by](t, joiner), _UNASSIGNED_SQL)
         view.frm = joiner.frm
     elif q.by and q.by not in ("product", "category"):

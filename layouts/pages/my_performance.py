@@ -12,7 +12,7 @@ from app.formatting import format_date, format_value
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.kpi.registry import COUNT, MONEY, NUMBER, PERCENT
-from app.kpi.urlstate import filters_to_search, query_to_filters
+from app.kpi.urlstate import query_to_filters
 from layouts import ids
 from layouts.components import card, empty_state
 
@@ -27,7 +27,6 @@ def layout(**query) -> html.Div:
     filters = query_to_filters(query)
     part = lambda key: html.Div(id=key)  # noqa: E731
     return html.Div([
-        dcc.Store(id=ids.MY_PERFORMANCE_FILTERS, data=filters_to_search(filters)),
         dcc.Store(id=ids.MY_PERFORMANCE_SHOWN),
         html.H1(_("My performance"), className="h4 my-2"),
         dbc.Row(dbc.Col([dbc.Label(_("Rep"), html_for=ids.MY_PERFORMANCE_REP, className="small mb-0"),

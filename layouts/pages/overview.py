@@ -11,7 +11,6 @@ from app.formatting import format_value
 from app.i18n import gettext as _
 from app.kpi.definitions.quota import QUOTA_NOT_COMPARABLE
 from app.kpi.registry import PERCENT
-from app.kpi.urlstate import query_to_search
 from layouts import ids
 from layouts.components import card, graph
 from layouts.figures import pacing_figure
@@ -29,11 +28,9 @@ PACING_KPIS = ("revenue", "quota_attainment", "month_projection", "run_rate_proj
 TOP_REPS = 10
 
 
-def layout(**query) -> html.Div:
-    """The page for the filters in the query string (kept in a Store the callbacks read)."""
-    search = query_to_search(query)
+def layout(**_query) -> html.Div:
+    """The page's skeleton; the page router fills its parts for the query string's filters."""
     return html.Div([
-        dcc.Store(id=ids.OVERVIEW_FILTERS, data=search),
         dcc.Store(id=ids.OVERVIEW_REP_CLICK),
         dcc.Store(id=ids.OVERVIEW_GO),
         html.H1(_("Overview"), className="h4 my-2"),

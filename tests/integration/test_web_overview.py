@@ -33,7 +33,7 @@ def ask(web, who, key_id, prop, search, **kwargs):
     if (key_id, prop) in overview_callbacks.PARTS:
         return page_part(open_page(web.client(who), web.dash, "/", search), key_id, prop)
     key = find_key(web.dash, key_id, prop)
-    values = {(ids.OVERVIEW_FILTERS, "data"): search, **kwargs.pop("values", {})}
+    values = kwargs.pop("values", {})
     resp = post_callback(web.client(who), web.dash, key, values=values, **kwargs)
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     return resp.get_json()["response"].get(key_id, {}).get(prop)

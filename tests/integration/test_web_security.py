@@ -29,7 +29,7 @@ def concrete(rule) -> str:
 def forged_values(rep_id: str, team: str, territory: str) -> tuple[dict, dict]:
     """Inputs naming someone else's rep, team and territory, for every callback of the app."""
     search = f"?period=last_12_months&rep={rep_id}&team={team.replace(' ', '+')}&territory={territory}"
-    values = {(ids.URL, "search"): search, (ids.URL, "pathname"): "/", (ids.OVERVIEW_FILTERS, "data"): search,
+    values = {(ids.URL, "search"): search, (ids.URL, "pathname"): "/",
               (ids.LEADERBOARD_FILTERS, "data"): search, (ids.LEADERBOARD_METRIC, "value"): "pipeline_value",
               ("_pages_location", "pathname"): "/", ("_pages_location", "search"): search,
               (ids.FILTER_PERIOD, "value"): "last_12_months", (ids.FILTER_COMPARE, "value"): "prev",
@@ -48,7 +48,7 @@ def forged_pages(web, client, search: str) -> list:
 def shown_parts(web, resp) -> str:
     """What a page router's answer shows in the parts it filled in (the page's callbacks
     module's PARTS), as text: not the query string the page keeps, which echoes the request."""
-    return json.dumps([page_part(resp, cid, prop) for module in callback_modules()
+    return json.dumps([page_part(resp, cid, prop, required=False) for module in callback_modules()
                        for outputs in getattr(module, "PARTS", {})
                        for cid, prop in (outputs if isinstance(outputs[0], tuple) else (outputs,))])
 

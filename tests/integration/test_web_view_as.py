@@ -199,3 +199,21 @@ def test_api_tokens_never_view_as(web):
                                           headers=bearer).get_json()
     assert len({row["rep"] for row in answer["rows"]}) > 1             # the admin's whole company
     stop(admin)
+
+
+def test_the_banner_and_the_user_menu_show_when_the_freshness_badge_fails(web, monkeypatch):
+    from app.kpi import service
+    admin = web.client("admin")
+    start(web, admin, "rep")
+
+    def broken():
+        raise RuntimeError("import_runs unreadable")
+    monkeypatch.setattr(service, "freshness", broken)
+    try:
+        shown = outputs(call(web, admin, ids.VIEW_AS, "children", {(ids.PAGES_LOCATION, "pathname"): "/"}))
+        assert "Viewing as" in text_of(shown[ids.VIEW_AS]["children"])
+        assert web.user("rep")["display_name"] in json.dumps(shown[ids.USER_MENU]["children"])
+        assert shown[ids.FRESHNESS]["children"] is None
+    finally:
+        monkeypatch.undo()
+        assert stop(admin).status_code == 302
