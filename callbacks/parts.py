@@ -27,17 +27,21 @@ def outputs_of(key) -> tuple:
     return key if isinstance(key[0], tuple) else (key,)
 
 
+def _by_id(layout) -> dict:
+    """The components of `layout` that have a plain id (`_traverse` is how Dash walks a tree)."""
+    return {c.id: c for c in [layout, *layout._traverse()] if isinstance(getattr(c, "id", None), str)}
+
+
 def missing(layout, parts: dict) -> list[str]:
     """The ids `parts` fill that `layout` lacks (checked once, when the app is built)."""
-    present = {c.id for c in [layout, *layout._traverse()] if isinstance(getattr(c, "id", None), str)}
+    present = _by_id(layout)
     return [cid for key in parts for cid, _prop in outputs_of(key) if cid not in present]
 
 
 def fill(layout, parts: dict, search: str):
     """`layout` with each part's outputs set to what its function returns for `search`. A part
-    that fails is logged and shows a friendly message; the others are shown. (`_traverse` is
-    how Dash itself walks a component tree.)"""
-    by_id = {c.id: c for c in [layout, *layout._traverse()] if isinstance(getattr(c, "id", None), str)}
+    that fails is logged and shows a friendly message; the others are shown."""
+    by_id = _by_id(layout)
     for key, render in parts.items():
         targets = outputs_of(key)
         try:

@@ -17,6 +17,7 @@ from app.kpi.query import KpiQuery, Scope
 from app.kpi.tiles import tile_values
 from app.kpi.urlstate import period_of
 from callbacks import my_performance as my_performance_callbacks
+from callbacks.parts import outputs_of
 from layouts import ids
 from layouts.components import ONE_ROW_TILES, PART_FAILED, tile_grid
 from layouts.pages import my_performance as page
@@ -40,9 +41,7 @@ def today():
 def ask(web, who, key_id, search, prop="children"):
     """The outputs of the page part holding (key_id, prop), as the page router renders the page
     for `who`: {component id: {prop: value}}."""
-    outputs = next(key for key in my_performance_callbacks.PARTS
-                   if (key_id, prop) in (key if isinstance(key[0], tuple) else (key,)))
-    outputs = outputs if isinstance(outputs[0], tuple) else (outputs,)
+    outputs = next(outputs_of(key) for key in my_performance_callbacks.PARTS if (key_id, prop) in outputs_of(key))
     resp = open_page(web.client(who), web.dash, "/my-performance", search)
     assert PART_FAILED not in resp.get_data(as_text=True), (who, key_id)     # no part failed
     shown = {}

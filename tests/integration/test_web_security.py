@@ -14,6 +14,7 @@ from app.auth.roles import Role
 from app.config import Config
 from app.dash_app import callback_modules
 from app.data.system_schema import audit_log
+from callbacks.parts import outputs_of
 from callbacks.policy import roles_for
 from layouts import ids
 from tests.dash_client import callback_body, find_key, login, open_page, page_part, post_callback, server_callbacks
@@ -50,7 +51,7 @@ def shown_parts(web, resp) -> str:
     module's PARTS), as text: not the query string the page keeps, which echoes the request."""
     return json.dumps([page_part(resp, cid, prop, required=False) for module in callback_modules()
                        for outputs in getattr(module, "PARTS", {})
-                       for cid, prop in (outputs if isinstance(outputs[0], tuple) else (outputs,))])
+                       for cid, prop in outputs_of(outputs)])
 
 
 def denials(web, username: str) -> int:

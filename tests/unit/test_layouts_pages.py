@@ -177,6 +177,7 @@ def test_graphs_use_plotlys_locale_where_it_has_a_right_one():
 
 def test_every_part_a_page_router_fills_is_in_that_pages_skeleton():
     from app.dash_app import callback_modules
+    from callbacks.parts import outputs_of
     filled = 0
     for module in callback_modules():
         key = module.__name__.split(".")[-1]
@@ -185,7 +186,7 @@ def test_every_part_a_page_router_fills_is_in_that_pages_skeleton():
             continue
         skeleton = set(component_ids(import_module(PAGE_LAYOUTS[key]).layout(period="ytd")))
         for outputs in parts:
-            for component_id, _prop in (outputs if isinstance(outputs[0], tuple) else (outputs,)):
+            for component_id, _prop in outputs_of(outputs):
                 assert component_id in skeleton, (key, component_id)
                 filled += 1
     assert filled >= 15                     # the Overview's and My performance's
