@@ -27,8 +27,7 @@ BENCH_LOGINS = ("executive", "rep.poland")
 
 def bench_password(database_url: str) -> str:
     """Give the demo logins a new random password for this run (they exist in demo databases)."""
-    from app.auth import users
-    from app.data import users as store
+    from app.cli.demo import set_demo_login
     from etl.demo.users import DEMO_USERS
 
     password = "bench " + secrets.token_urlsafe(12)
@@ -36,13 +35,8 @@ def bench_password(database_url: str) -> str:
     try:
         with engine.begin() as conn:
             for spec in DEMO_USERS:
-                if spec["username"] not in BENCH_LOGINS:
-                    continue
-                if store.fetch_user(conn, spec["username"]):
-                    users.reset_password(conn, spec["username"], password, actor="bench")
-                else:
-                    users.create_user(conn, spec["username"], spec["role"], password, rep_id=spec["rep_id"],
-                                      display_name=spec["display_name"], actor="bench")
+                if spec["username"] in BENCH_LOGINS:
+                    set_demo_login(conn, spec, password, actor="bench")
     finally:
         engine.dispose()
     return password

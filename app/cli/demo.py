@@ -14,13 +14,17 @@ def create_demo_users(engine) -> None:
     with engine.begin() as conn:
         for spec in DEMO_USERS:
             password = users.generate_password()
-            if store.fetch_user(conn, spec["username"]):
-                users.reset_password(conn, spec["username"], password, actor="demo-data")
-            else:
-                users.create_user(conn, spec["username"], spec["role"], password,
-                                  rep_id=spec.get("rep_id"), display_name=spec.get("display_name"),
-                                  actor="demo-data")
+            set_demo_login(conn, spec, password, actor="demo-data")
             print(f"  {spec['role']:<10} {spec['username']:<22} {password}")
+
+
+def set_demo_login(conn, spec: dict, password: str, actor: str) -> None:
+    """Give the demo login `spec` (one of etl.demo.DEMO_USERS) `password`, creating it when missing."""
+    if store.fetch_user(conn, spec["username"]):
+        users.reset_password(conn, spec["username"], password, actor=actor)
+    else:
+        users.create_user(conn, spec["username"], spec["role"], password, rep_id=spec.get("rep_id"),
+                          display_name=spec.get("display_name"), actor=actor)
 
 
 HEADLINE = ["revenue", "revenue_growth_yoy", "won_deals", "win_rate", "avg_deal_size",

@@ -44,9 +44,8 @@ def _need_chromium() -> None:
 
 
 def _load_demo(url: str, folder: Path, today: date) -> None:
-    from app.auth import users
+    from app.cli.demo import set_demo_login
     from app.data import migrate
-    from app.data import users as store
     from app.data.engine import make_engine
     from etl import demo
     from etl.runner import run_import
@@ -58,11 +57,7 @@ def _load_demo(url: str, folder: Path, today: date) -> None:
         run_import(engine, folder, actor="browser-test", today=today)
         with engine.begin() as conn:
             for spec in demo.DEMO_USERS:
-                if store.fetch_user(conn, spec["username"]):
-                    users.reset_password(conn, spec["username"], PASSWORD, actor="browser-test")
-                else:
-                    users.create_user(conn, spec["username"], spec["role"], PASSWORD, rep_id=spec["rep_id"],
-                                      display_name=spec["display_name"], actor="browser-test")
+                set_demo_login(conn, spec, PASSWORD, actor="browser-test")
     finally:
         engine.dispose()
 
