@@ -81,14 +81,20 @@ def parse_bool(text: pd.Series, _opts: ParseOptions) -> tuple[pd.Series, pd.Seri
 
 def parse_date(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
     """Dates → datetime64 at midnight. Also accepts a timestamp's date part from ISO values."""
+    return _parsed(text, opts, _ISO_DATE, pa.date32(), _general_date)
+
+
+def _parsed(text: pd.Series, opts: ParseOptions, pattern, arrow_type, general) -> tuple[pd.Series, pd.Series]:
+    """(datetime64 values, failed): Arrow parses the values matching `pattern` as `arrow_type`,
+    `general`(text, opts) the others; values out of range fail."""
     values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     rest = (text != "").to_numpy().copy()
-    fast = _arrow_parse(text, _ISO_DATE, pa.date32())
+    fast = _arrow_parse(text, pattern, arrow_type)
     if fast is not None:
         values = _datetimes(fast[0], text.index)
         rest &= ~fast[1]
     if rest.any():
-        values[rest] = _general_date(text[rest], opts).to_numpy()
+        values[rest] = general(text[rest], opts).to_numpy()
     values = _in_range(values)
     return values, (text != "") & values.isna()
 
@@ -106,17 +112,8 @@ def _general_date(text: pd.Series, opts: ParseOptions) -> pd.Series:
 
 def parse_timestamp(text: pd.Series, opts: ParseOptions) -> tuple[pd.Series, pd.Series]:
     """Timestamps → naive UTC datetime64. Values without an offset are in `opts.timezone`."""
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    rest = (text != "").to_numpy().copy()
     # An ISO value with its offset means the same whatever the preset's zone or date order.
-    fast = _arrow_parse(text, _ZONED_ISO, pa.timestamp("us", "UTC"))
-    if fast is not None:
-        result = _datetimes(fast[0], text.index)
-        rest &= ~fast[1]
-    if rest.any():
-        result[rest] = _general_timestamp(text[rest], opts).to_numpy()
-    result = _in_range(result)
-    return result, (text != "") & result.isna()
+    return _parsed(text, opts, _ZONED_ISO, pa.timestamp("us", "UTC"), _general_timestamp)
 
 
 def _general_timestamp(text: pd.Series, opts: ParseOptions) -> pd.Series:
